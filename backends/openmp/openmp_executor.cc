@@ -1,0 +1,66 @@
+// The OpenMP executor: one parallel region per call, each thread a fixed contiguous range.
+#include <omp.h>
+
+#include <exception>
+
+#include "harness/affinity.h"
+#include "harness/executor.h"
+#include "harness/registry.h"
+
+namespace sqb {
+namespace {
+
+class OpenMpExecutor final : public Executor {
+ public:
+  explicit OpenMpExecutor(const CellParams& p)
+      : threads_(p.threads), pin_(p.binding == Binding::kCores) {}
+
+  // Explicit static split (rather than `omp for`) so first touch and runs share it exactly. An
+  // exception may not leave a parallel region: the first is carried out and rethrown.
+  void ForEachRange(std::size_t n, RangeFn body) override {
+    std::exception_ptr error;
+#pragma omp parallel num_threads(threads_)
+    {
+      const Range r = StaticRange(n, omp_get_num_threads(), omp_get_thread_num());
+      try {
+        if (r.begin < r.end) body(r.begin, r.end);
+      } catch (...) {
+#pragma omp critical(sqb_openmp_error)
+        if (!error) error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
+  }
+
+  // libgomp keeps its team's threads between regions of the same size, so pinning thread i once
+  // per batch holds for every region in it.
+  void Bind() override {
+    if (!pin_) return;
+#pragma omp parallel num_threads(threads_)
+    PinCurrentThread(BindingCpu(omp_get_thread_num()));
+  }
+  void Unbind() override {
+    if (!pin_) return;
+#pragma omp parallel num_threads(threads_)
+    RestoreCurrentThread();
+  }
+  std::string Placement() const override { return DescribePlacement(pin_, threads_); }
+
+ private:
+  int threads_;
+  bool pin_;
+};
+
+SQB_REGISTER_EXECUTOR((ExecutorInfo{
+    .name = "openmp",
+    .description = "OpenMP parallel region, static contiguous split",
+    .parallel = true,
+    .in_default_run = true,
+    .unavailable_reason = [] { return std::string(); },
+    .make = [](const CellParams& p) -> std::unique_ptr<Executor> {
+      return std::make_unique<OpenMpExecutor>(p);
+    },
+}));
+
+}  // namespace
+}  // namespace sqb

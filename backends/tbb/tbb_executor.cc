@@ -1,0 +1,66 @@
+// The oneTBB executor: parallel_for with a static_partitioner in an arena of the cell's size.
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_scheduler_observer.h>
+
+#include "harness/affinity.h"
+#include "harness/executor.h"
+#include "harness/registry.h"
+
+namespace sqb {
+namespace {
+
+// oneTBB's way to pin: threads are pinned as they enter the arena and restored as they leave, so
+// workers that later serve another arena are never left pinned.
+class PinningObserver final : public tbb::task_scheduler_observer {
+ public:
+  explicit PinningObserver(tbb::task_arena& arena) : tbb::task_scheduler_observer(arena) {
+    observe(true);
+  }
+  ~PinningObserver() override { observe(false); }
+  void on_scheduler_entry(bool) override {
+    PinCurrentThread(BindingCpu(tbb::this_task_arena::current_thread_index()));
+  }
+  void on_scheduler_exit(bool) override { RestoreCurrentThread(); }
+};
+
+class TbbExecutor final : public Executor {
+ public:
+  explicit TbbExecutor(const CellParams& p) : threads_(p.threads), arena_(p.threads) {
+    arena_.initialize();
+    if (p.binding == Binding::kCores) observer_ = std::make_unique<PinningObserver>(arena_);
+  }
+
+  // static_partitioner: one subrange per thread with a deterministic thread affinity, so first
+  // touch and runs map the same pages to the same threads (as OpenMP's static schedule).
+  void ForEachRange(std::size_t n, RangeFn body) override {
+    arena_.execute([&] {
+      tbb::parallel_for(
+          tbb::blocked_range<std::size_t>(0, n),
+          [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); },
+          tbb::static_partitioner());
+    });
+  }
+  std::string Placement() const override { return DescribePlacement(observer_ != nullptr, threads_); }
+
+ private:
+  int threads_;
+  tbb::task_arena arena_;
+  std::unique_ptr<PinningObserver> observer_;
+};
+
+SQB_REGISTER_EXECUTOR((ExecutorInfo{
+    .name = "tbb",
+    .description = "oneTBB parallel_for, static_partitioner, task_arena per cell",
+    .parallel = true,
+    .in_default_run = true,
+    .unavailable_reason = [] { return std::string(); },
+    .make = [](const CellParams& p) -> std::unique_ptr<Executor> {
+      return std::make_unique<TbbExecutor>(p);
+    },
+}));
+
+}  // namespace
+}  // namespace sqb

@@ -1,0 +1,86 @@
+// The backend interface: what the harness asks of every way of running the kernel.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/cell_params.h"
+
+namespace sqb {
+
+// What a cell computes; the reference it is verified against follows from it.
+enum class Operation {
+  kSquare,  // y[i] = Square(x[i])
+  kCopy,    // y[i] = x[i]: the copy ceilings (memcpy) every table is read against
+};
+
+// Host views of a cell's arrays after read-back. y already includes the offset.
+struct HostArrays {
+  const void* x = nullptr;
+  const void* y = nullptr;
+  std::size_t n = 0;
+};
+
+// Writes x[begin, end) with the inputs and y[begin, end) with a poison value. The harness passes it
+// to Setup; the backend calls it from its own threads, so pages are first touched where they run.
+using FillFn = std::function<void(std::size_t begin, std::size_t end, void* x, void* y)>;
+
+// A backend throws this (or any std::exception) to fail one cell with a message; the run goes on.
+struct CellError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One backend instance measuring one cell. The harness owns the clock: it calls Run() in timed
+// batches and never asks a backend to time itself, except for device-side kernel time.
+class Cell {
+ public:
+  virtual ~Cell() = default;
+
+  // Untimed: allocate, first-touch with the backend's own thread layout (calling fill), copy to a
+  // device, compile, ... Leaves the cell ready for Run().
+  virtual void Setup(const FillFn& fill) = 0;
+
+  // Untimed, around every timed batch: pin workers as params.binding asks, and undo it afterwards,
+  // so that pinning never leaks into another cell.
+  virtual void Bind() {}
+  virtual void Unbind() {}
+
+  // Timed: compute the whole of y from x; returns only when y is complete.
+  virtual void Run() = 0;
+
+  // Untimed: bring y back to the host (a no-op on the CPU) and expose both arrays.
+  virtual HostArrays ReadBack() = 0;
+
+  // Device backends: seconds of kernel-only time accumulated since the last call (e.g. from
+  // profiling events); the harness then reports it, labelled, next to the end-to-end wall time.
+  virtual bool HasKernelTime() const { return false; }
+  virtual double TakeKernelSeconds() { return 0.0; }
+
+  // Where the work ran, for the report (e.g. "cpus 0,1"). Valid after Setup.
+  virtual std::string Placement() const { return ""; }
+};
+
+// A compiled backend as the registry knows it.
+struct BackendInfo {
+  std::string name;          // "<executor>[+<chunk kernel>]", without a variant
+  std::string executor;      // the executor part of the name
+  std::string chunk_kernel;  // "scalar" when the name has no '+' part
+  std::string description;   // one line for `squarebench list`
+  Operation operation = Operation::kSquare;
+  bool parallel = false;        // honours --threads; otherwise every cell runs on one thread
+  bool in_default_run = false;  // part of `squarebench` with no arguments
+  // Declared deviation: returns one canonical NaN for every NaN input (GPUs do). Verification then
+  // accepts any NaN where a NaN is expected, and only then.
+  bool canonicalizes_nan = false;
+  std::vector<std::string> variants;  // empty when the backend has none; [0] is the default
+  // Cheap, no side effects: "" when `variant` can run here, else the reason why not.
+  std::function<std::string(const std::string& variant)> unavailable_reason;
+  // Makes the cell for fully resolved params (backend, variant, dtype, size, threads, ...).
+  std::function<std::unique_ptr<Cell>(const CellParams&)> make_cell;
+};
+
+}  // namespace sqb

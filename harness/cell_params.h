@@ -1,0 +1,32 @@
+// Everything that defines one measured cell: the backend as named, the data and the knobs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "harness/dtype.h"
+
+namespace sqb {
+
+enum class Binding { kNone, kCores };
+std::string_view Name(Binding b);
+
+struct CellParams {
+  std::string backend;       // full name, e.g. "openmp" or "openmp+highway@avx2"
+  std::string executor;      // how work is spread, e.g. "openmp"
+  std::string chunk_kernel;  // how one chunk is computed, e.g. "scalar"
+  std::string variant;       // "" when the backend has none
+  DType dtype = DType::kF32;
+  std::uint64_t elements = 0;  // per array, as --sizes counts them
+  std::uint64_t offset = 0;    // elements added to y's start (STREAM's OFFSET)
+  int threads = 1;
+  Binding binding = Binding::kCores;
+  std::map<std::string, std::string> knobs;  // backend-specific, each value its own cell
+
+  // Bytes one call moves, counted as STREAM does: read x once, write y once (2 * sizeof(T) * n).
+  std::uint64_t BytesPerCall() const { return 2 * SizeOf(dtype) * elements; }
+  std::uint64_t BytesPerArray() const { return SizeOf(dtype) * elements; }
+};
+
+}  // namespace sqb

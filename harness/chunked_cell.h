@@ -1,0 +1,14 @@
+// The cell of every composed backend: an executor spreading a chunk kernel over host arrays.
+#pragma once
+
+#include <memory>
+
+#include "harness/backend.h"
+#include "harness/executor.h"
+
+namespace sqb {
+
+std::unique_ptr<Cell> MakeChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor,
+                                      const ChunkFns& fns);
+
+}  // namespace sqb

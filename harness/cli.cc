@@ -1,0 +1,179 @@
+// The command line (CLI11, kept to this one translation unit: it is slow to compile).
+#include "harness/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdio>
+#include <thread>
+
+#include "harness/affinity.h"
+#include "harness/build_info.h"
+#include "harness/output_file.h"
+#include "harness/run_command.h"
+
+namespace sqb {
+namespace {
+
+template <typename T>
+T ParseNumber(const std::string& text, const char* what) {
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    throw UsageError(fmt::format("invalid {} '{}': not a number", what, text));
+  return value;
+}
+
+// Turns the raw option strings into a RunCommand; throws UsageError on any bad value.
+struct RawRunOptions {
+  std::vector<std::string> backends, dtypes, sizes, levels, threads, bindings, offsets;
+  int samples = MeasureSettings{}.samples;
+  double min_time = MeasureSettings{}.min_time_s;
+  double max_time = MeasureSettings{}.max_time_s;
+  std::uint64_t seed = 0;
+  std::string format = "table";
+  std::string out;
+  std::string results_dir = "results";
+  bool no_save = false;
+
+  RunCommand Resolve() const {
+    RunCommand c;
+    c.plan.backends = backends;
+    if (!dtypes.empty()) c.plan.dtypes.clear();
+    for (const auto& d : dtypes) {
+      const auto t = ParseDType(d);
+      if (!t) throw UsageError(fmt::format("unknown dtype '{}' (valid: f32, f64)", d));
+      c.plan.dtypes.push_back(*t);
+    }
+    for (const auto& s : sizes) {
+      std::string error;
+      const auto n = ParseCount(s, &error);
+      if (!n) throw UsageError(error);
+      c.plan.sizes.push_back(*n);
+    }
+    c.plan.levels = levels;
+    for (const auto& t : threads) c.plan.threads.push_back(ParseNumber<int>(t, "thread count"));
+    if (!bindings.empty()) c.plan.bindings.clear();
+    for (const auto& b : bindings) {
+      if (b == "none") c.plan.bindings.push_back(Binding::kNone);
+      else if (b == "cores") c.plan.bindings.push_back(Binding::kCores);
+      else throw UsageError(fmt::format("unknown binding '{}' (valid: none, cores)", b));
+    }
+    if (!offsets.empty()) c.plan.offsets.clear();
+    for (const auto& o : offsets) {
+      const auto v = ParseNumber<std::uint64_t>(o, "offset");
+      if (v > (1u << 20)) throw UsageError(fmt::format("offset {} too large (at most 1Mi elements)", v));
+      c.plan.offsets.push_back(v);
+    }
+    if (samples < kMinSamples)
+      throw UsageError(fmt::format("--samples {}: at least {} samples are always taken", samples,
+                                   kMinSamples));
+    if (!(min_time > 0)) throw UsageError(fmt::format("--min-time {}: must be > 0", min_time));
+    if (!(max_time > 0)) throw UsageError(fmt::format("--max-time {}: must be > 0", max_time));
+    c.measure.samples = samples;
+    c.measure.min_time_s = min_time;
+    c.measure.max_time_s = max_time;
+    c.measure.seed = seed;
+    const auto f = ParseFormat(format);
+    if (!f) throw UsageError(fmt::format("unknown format '{}' (valid: table, csv, json, md)", format));
+    c.format = *f;
+    c.out = out;
+    if (!out.empty()) {
+      const std::string why = CheckWritable(out);
+      if (!why.empty()) throw UsageError(why);
+    }
+    c.results_dir = results_dir;
+    c.save = !no_save;
+    return c;
+  }
+};
+
+void AddRunOptions(CLI::App& run, RawRunOptions& o) {
+  run.add_option("--backends", o.backends,
+                 "Backends to run, <executor>[+<chunk kernel>][@<variant>] (default: every "
+                 "default backend that can run here; see `squarebench list`)")
+      ->delimiter(',');
+  run.add_option("--dtype", o.dtypes, "Element types: f32, f64 (default: f32)")->delimiter(',');
+  auto* sizes = run.add_option("--sizes", o.sizes,
+                               "Elements per array, e.g. 4096,4Ki,1Mi,2G (Ki/Mi/Gi = 1024^k, "
+                               "K/M/G = 1000^k) (default: the --levels sizes)")
+                    ->delimiter(',');
+  run.add_option("--levels", o.levels,
+                 "Sizes from this machine's caches: L1, L2, L3 (working set x+y = 1/2 of the "
+                 "cache), DRAM (>= 4x the last-level cache) (default: L1,L2,L3,DRAM)")
+      ->delimiter(',')
+      ->excludes(sizes);
+  run.add_option("--threads", o.threads,
+                 "Thread counts for parallel backends, 1..64x cores (default: all cores; "
+                 "single-thread backends always use 1)")
+      ->delimiter(',');
+  run.add_option("--bind", o.bindings, "Thread pinning: none, cores (default: cores)")
+      ->delimiter(',');
+  run.add_option("--offset", o.offsets,
+                 "Elements added to y's start, as STREAM's OFFSET (default: 0)")
+      ->delimiter(',');
+  run.add_option("--samples", o.samples,
+                 fmt::format("Samples per cell, at least {} (default: {}; --max-time may cut it, "
+                             "never below {})",
+                             kMinSamples, MeasureSettings{}.samples, kMinSamples));
+  run.add_option("--min-time", o.min_time,
+                 fmt::format("Seconds per sample, at least (default: {}; and >= 1000x the timer "
+                             "resolution)",
+                             MeasureSettings{}.min_time_s));
+  run.add_option("--max-time", o.max_time,
+                 fmt::format("Seconds of measuring per cell, budget (default: {})",
+                             MeasureSettings{}.max_time_s));
+  run.add_option("--seed", o.seed, "Seed of the round order shuffle (default: 0)");
+  run.add_option("--format", o.format, "Output format: table, csv, json, md (default: table)");
+  run.add_option("--out", o.out, "Write the output to this file instead of stdout (default: stdout)");
+  run.add_option("--results-dir", o.results_dir,
+                 "Folder for the saved report, <dir>/<host>/<UTC time>.{json,md} (default: results)");
+  run.add_flag("--no-save", o.no_save, "Do not save the report (default: save)");
+}
+
+// Bad input is one line on stderr and exit code 2.
+int PrintUsageError(std::string_view message) {
+  const std::string_view first_line = message.substr(0, message.find('\n'));
+  std::fprintf(stderr, "squarebench: error: %.*s\n", static_cast<int>(first_line.size()),
+               first_line.data());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CaptureOriginalAffinity();
+  CLI::App app{"squarebench: one kernel (y = x * x) run every way this machine can, verified "
+               "bitwise and measured against its own limits.\nWith no arguments: `run` with "
+               "every default.",
+               "squarebench"};
+  app.set_version_flag("--version", SQB_VERSION);
+  app.require_subcommand(0, 1);
+  RawRunOptions raw;
+  CLI::App* run = app.add_subcommand("run", "Measure backends x sizes (the default command)");
+  AddRunOptions(*run, raw);
+  CLI::App* list = app.add_subcommand("list", "Every compiled backend and variant, and whether it can run here");
+  CLI::App* info = app.add_subcommand("info", "The machine and build fingerprint, with warnings");
+
+  try {
+    app.parse(argc, argv);
+    if (*list) return ListBackends();
+    if (*info) return ShowInfo();
+    RunCommand command = raw.Resolve();
+    command.command_line.assign(argv, argv + argc);
+    return RunBenchmarks(command);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return PrintUsageError(e.what());
+  } catch (const UsageError& e) {
+    return PrintUsageError(e.what());
+  }
+}
+
+}  // namespace sqb

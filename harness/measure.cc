@@ -1,0 +1,223 @@
+// The measurement engine: the harness owns the clock. Setup, calibration, shuffled rounds of
+// samples, verification, statistics and flags, for every group of a plan.
+#include "harness/measure.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <random>
+
+#include "harness/clock.h"
+#include "harness/idle.h"
+#include "harness/inputs.h"
+#include "harness/stats.h"
+#include "harness/verify.h"
+
+namespace sqb {
+namespace {
+
+constexpr double kWarmupS = 200e-6;     // re-spins workers woken from sleep before a sample
+constexpr double kMaxIdleWaitS = 0.25;  // for other threads to stop spinning
+constexpr double kNoisyErrPct = 5.0;
+constexpr double kUnstableRatio = 1.10;
+
+// One cell while its group is being measured.
+struct Slot {
+  const PlannedCell* planned = nullptr;
+  std::unique_ptr<Cell> cell;
+  CellRecord record;
+  std::uint64_t calls = 1;  // per sample
+  int target_samples = kMinSamples;
+  int busy_waits = 0;  // samples taken while other threads were still busy
+  bool live() const { return cell != nullptr && record.status == CellStatus::kOk; }
+  bool done() const { return !live() || static_cast<int>(record.wall.samples.size()) >= target_samples; }
+};
+
+void Fail(Slot& s, CellStatus status, const std::string& stage, const std::string& what) {
+  s.record.status = status;
+  s.record.message = stage.empty() ? what : stage + ": " + what;
+  s.cell.reset();
+}
+
+// Runs f under the cell's binding; a throw becomes an ERROR for this cell only.
+template <typename F>
+bool Guarded(Slot& s, const char* stage, F&& f) {
+  try {
+    s.cell->Bind();
+    f();
+    s.cell->Unbind();
+    return true;
+  } catch (const std::exception& e) {
+    try {
+      s.cell->Unbind();
+    } catch (...) {
+    }
+    Fail(s, CellStatus::kError, stage, e.what());
+    return false;
+  }
+}
+
+void Setup(Slot& s) {
+  const PlannedCell& p = *s.planned;
+  try {
+    s.cell = p.backend->make_cell(p.params);
+    s.cell->Setup(TimedFill(p.params.dtype));
+    s.record.placement = s.cell->Placement();
+  } catch (const std::exception& e) {
+    Fail(s, CellStatus::kError, "setup", e.what());
+  }
+}
+
+double TimeCalls(Cell& cell, std::uint64_t calls) {
+  const auto t0 = Clock::now();
+  for (std::uint64_t i = 0; i < calls; ++i) cell.Run();
+  return SecondsBetween(t0, Clock::now());
+}
+
+// Finds the calls per sample that make a sample last >= the minimum sample time, and how many
+// samples the cell's budget allows.
+void Calibrate(Slot& s, const MeasureSettings& m) {
+  const double min_sample = std::max(m.min_time_s, 1000 * MeasuredTimer().resolution_s);
+  WaitUntilOtherThreadsIdle(kMaxIdleWaitS);
+  double per_call = 0;
+  Guarded(s, "run", [&] {
+    per_call = TimeCalls(*s.cell, 1);  // first call: also the cold-start warm-up
+    s.calls = 1;
+    for (int i = 0; i < 3 && per_call * static_cast<double>(s.calls) < min_sample; ++i) {
+      const double want = min_sample / std::max(per_call, 1e-9);
+      s.calls = std::max<std::uint64_t>(s.calls, static_cast<std::uint64_t>(std::ceil(want * 1.1)));
+      per_call = TimeCalls(*s.cell, s.calls) / static_cast<double>(s.calls);
+    }
+  });
+  if (!s.live()) return;
+  s.cell->TakeKernelSeconds();
+  s.record.calls_per_sample = s.calls;
+  const double per_sample = (static_cast<double>(s.calls) + 1) * per_call + 1e-3;  // + warm-up, wait
+  const int affordable = static_cast<int>(m.max_time_s / per_sample);
+  s.target_samples = std::clamp(affordable, kMinSamples, std::max(kMinSamples, m.samples));
+}
+
+void TakeSample(Slot& s) {
+  if (!WaitUntilOtherThreadsIdle(kMaxIdleWaitS)) ++s.busy_waits;
+  double seconds = 0, kernel_seconds = 0;
+  Guarded(s, "run", [&] {
+    // Warm-up: at least one call (reloads this cell's arrays into the caches other cells of the
+    // round evicted them from), and long enough to wake workers that went to sleep.
+    const auto w0 = Clock::now();
+    do s.cell->Run();
+    while (SecondsBetween(w0, Clock::now()) < kWarmupS);
+    s.cell->TakeKernelSeconds();
+    seconds = TimeCalls(*s.cell, s.calls);
+    kernel_seconds = s.cell->TakeKernelSeconds();
+  });
+  if (!s.live()) return;
+  const double calls = static_cast<double>(s.calls);
+  s.record.wall.samples.push_back(seconds / calls);
+  if (s.cell->HasKernelTime()) {
+    if (!s.record.kernel_only) s.record.kernel_only.emplace();
+    s.record.kernel_only->samples.push_back(kernel_seconds / calls);
+  }
+}
+
+void Verify(Slot& s) {
+  try {
+    const HostArrays arrays = s.cell->ReadBack();
+    const auto bad = FindMismatch(s.record.params.dtype, s.record.operation, arrays,
+                                  s.planned->backend->canonicalizes_nan);
+    if (bad) Fail(s, CellStatus::kFailed, "", "wrong result: " + bad->Describe());
+  } catch (const std::exception& e) {
+    Fail(s, CellStatus::kError, "read-back", e.what());
+  }
+}
+
+void Finish(Slot& s) {
+  CellRecord& r = s.record;
+  const std::size_t taken = r.wall.samples.size();
+  if (taken == 0) return;
+  r.wall.stats = Summarize(r.wall.samples);
+  if (r.kernel_only) r.kernel_only->stats = Summarize(r.kernel_only->samples);
+  const SampleStats& st = r.wall.stats;
+  if (st.err_pct > kNoisyErrPct)
+    r.flags.push_back(fmt::format("noisy: err {:.1f}% > {:.0f}%", st.err_pct, kNoisyErrPct));
+  if (st.median > kUnstableRatio * st.best)
+    r.flags.push_back(fmt::format("unstable: median/best {:.2f} > {:.2f}", st.median / st.best,
+                                  kUnstableRatio));
+  if (st.outliers > 0)
+    r.flags.push_back(fmt::format("{} outlier(s): modified z-score > 10", st.outliers));
+  if (static_cast<int>(taken) < s.target_samples)
+    r.flags.push_back(fmt::format("incomplete: {} of {} samples", taken, s.target_samples));
+  if (s.busy_waits > 0)
+    r.flags.push_back(fmt::format("{} sample(s) started while other threads were still busy",
+                                  s.busy_waits));
+}
+
+std::string Describe(const SizeGroup& g) {
+  return fmt::format("{} {} elements ({}), {} cell(s){}", Name(g.dtype), FormatCount(g.elements),
+                     g.level, g.cells.size(), g.sequential ? ", one after another" : "");
+}
+
+// Measures the slots in [first, last) together: calibrate, then shuffled rounds until each has its
+// samples. Returns false when stopped.
+bool MeasureTogether(std::vector<Slot>& slots, std::size_t first, std::size_t last,
+                     const MeasureSettings& m, const std::atomic<bool>& stop, std::mt19937_64& rng) {
+  for (std::size_t i = first; i < last; ++i) {
+    if (stop) return false;
+    if (slots[i].live()) Calibrate(slots[i], m);
+  }
+  std::vector<std::size_t> order;
+  for (;;) {
+    order.clear();
+    for (std::size_t i = first; i < last; ++i)
+      if (!slots[i].done()) order.push_back(i);
+    if (order.empty()) return true;
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::size_t i : order) {
+      if (stop) return false;
+      TakeSample(slots[i]);
+    }
+  }
+}
+
+}  // namespace
+
+bool MeasurePlan(const Plan& plan, const MeasureSettings& m, const std::atomic<bool>& stop,
+                 const ProgressFn& progress, std::vector<CellRecord>* cells) {
+  std::mt19937_64 rng(m.seed);
+  bool completed = true;
+  for (std::size_t gi = 0; gi < plan.groups.size(); ++gi) {
+    const SizeGroup& g = plan.groups[gi];
+    if (progress) progress(fmt::format("[{}/{}] {}", gi + 1, plan.groups.size(), Describe(g)));
+    std::vector<Slot> slots(g.cells.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      slots[i].planned = &g.cells[i];
+      slots[i].record.params = g.cells[i].params;
+      slots[i].record.operation = g.cells[i].backend->operation;
+      slots[i].record.level = g.level;
+    }
+    // Interleaved: every cell set up, then rounds over all. Sequential: one cell at a time.
+    const std::size_t step = g.sequential ? 1 : slots.size();
+    for (std::size_t first = 0; first < slots.size(); first += step) {
+      const std::size_t last = std::min(slots.size(), first + step);
+      for (std::size_t i = first; i < last; ++i) {
+        if (completed) Setup(slots[i]);
+      }
+      if (completed && !MeasureTogether(slots, first, last, m, stop, rng)) completed = false;
+      for (std::size_t i = first; i < last; ++i) {
+        Slot& s = slots[i];
+        if (s.live() && !s.record.wall.samples.empty()) Verify(s);
+        Finish(s);
+        if (s.record.status == CellStatus::kOk && s.record.wall.samples.empty()) {
+          s.record.status = CellStatus::kSkipped;
+          s.record.message = "not measured: run interrupted";
+        }
+        s.cell.reset();
+      }
+    }
+    for (auto& s : slots) cells->push_back(std::move(s.record));
+  }
+  return completed;
+}
+
+}  // namespace sqb

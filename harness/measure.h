@@ -1,0 +1,33 @@
+// The measurement engine: the harness owns the clock. Setup, calibration, shuffled rounds of
+// samples, verification, statistics and flags, for every group of a plan.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/plan.h"
+#include "harness/record.h"
+
+namespace sqb {
+
+struct MeasureSettings {
+  int samples = 25;          // target per cell; never fewer than kMinSamples
+  double min_time_s = 2e-3;  // a sample (batch of calls) lasts at least this, and >= 1000x timer
+                             // resolution
+  double max_time_s = 1.5;   // per-cell budget; cuts samples toward kMinSamples, never below
+  std::uint64_t seed = 1;    // round order shuffling
+};
+inline constexpr int kMinSamples = 9;
+
+// Progress lines (e.g. for a terminal); may be empty.
+using ProgressFn = std::function<void(const std::string& line)>;
+
+// Measures every group of the plan and appends one record per cell to *cells. Checks *stop between
+// samples; when it is set, stops and returns false (what was measured is kept, flagged).
+bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::atomic<bool>& stop,
+                 const ProgressFn& progress, std::vector<CellRecord>* cells);
+
+}  // namespace sqb

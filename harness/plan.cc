@@ -1,0 +1,198 @@
+// Planning a run: the options a user gave, expanded into size groups of fully specified cells.
+#include "harness/plan.h"
+
+#include <fmt/format.h>
+#include <sys/sysinfo.h>
+
+#include <algorithm>
+#include <fstream>
+#include <thread>
+
+#include "harness/registry.h"
+#include "harness/topology.h"
+
+namespace sqb {
+namespace {
+
+struct ResolvedBackend {
+  const BackendInfo* info;
+  std::string variant;
+};
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+}
+
+// <executor>[+<chunk kernel>][@<variant>]
+ResolvedBackend ResolveBackend(const std::string& text) {
+  const std::size_t at = text.find('@');
+  const std::string base = text.substr(0, at);
+  const std::size_t plus = base.find('+');
+  const std::string executor = base.substr(0, plus);
+  const std::string chunk = plus == std::string::npos ? kScalarChunkKernel : base.substr(plus + 1);
+  const bool well_formed = !executor.empty() && !chunk.empty() &&
+                           std::all_of(executor.begin(), executor.end(), IsNameChar) &&
+                           std::all_of(chunk.begin(), chunk.end(), IsNameChar);
+  const BackendInfo* info = well_formed ? FindBackend(ComposeName(executor, chunk)) : nullptr;
+  if (info == nullptr)
+    throw UsageError(fmt::format("unknown backend '{}' (valid: {})", text, ValidBackendNames()));
+  if (at == std::string::npos)
+    return {info, info->variants.empty() ? "" : info->variants.front()};
+  const std::string variant = text.substr(at + 1);
+  if (info->variants.empty())
+    throw UsageError(fmt::format("backend '{}' has no variants (asked for '{}')", info->name, text));
+  if (std::find(info->variants.begin(), info->variants.end(), variant) == info->variants.end())
+    throw UsageError(fmt::format("unknown variant '{}' of backend '{}' (valid: {})", variant,
+                                 info->name, fmt::join(info->variants, ", ")));
+  return {info, variant};
+}
+
+std::uint64_t AvailableMemoryBytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t kib = 0;
+  while (meminfo >> key >> kib) {
+    if (key == "MemAvailable:") return kib * 1024;
+    meminfo.ignore(256, '\n');
+  }
+  struct sysinfo si {};
+  return sysinfo(&si) == 0 ? static_cast<std::uint64_t>(si.freeram) * si.mem_unit : 0;
+}
+
+std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions& o, DType t,
+                                                               const MachineLimits& m,
+                                                               std::vector<std::string>* notes) {
+  std::vector<std::pair<std::uint64_t, std::string>> sizes;  // elements, level named by the user
+  if (!o.sizes.empty()) {
+    for (auto n : o.sizes) sizes.emplace_back(n, "");
+    return sizes;
+  }
+  const bool defaults = o.levels.empty();
+  const std::vector<std::string> levels =
+      defaults ? std::vector<std::string>(std::begin(kLevelNames), std::end(kLevelNames)) : o.levels;
+  for (const auto& level : levels) {
+    if (std::find(std::begin(kLevelNames), std::end(kLevelNames), level) == std::end(kLevelNames))
+      throw UsageError(fmt::format("unknown level '{}' (valid: L1, L2, L3, DRAM)", level));
+    const auto n = ElementsForLevel(level, m.caches, t);
+    if (n) {
+      sizes.emplace_back(*n, level);
+    } else if (defaults) {
+      notes->push_back(fmt::format("level {} skipped: this machine reports no such cache", level));
+    } else {
+      throw UsageError(fmt::format("level {}: this machine reports no such cache", level));
+    }
+  }
+  return sizes;
+}
+
+}  // namespace
+
+std::string ValidBackendNames() {
+  std::vector<std::string> names;
+  for (const auto& b : Backends()) names.push_back(b.name);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+MachineLimits CurrentMachineLimits() {
+  const Topology& t = MachineTopology();
+  MachineLimits m;
+  m.caches = {t.l1d_bytes, t.l2_bytes, t.l3_bytes};
+  m.cores = t.cores > 0 ? t.cores : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  m.available_memory = AvailableMemoryBytes();
+  return m;
+}
+
+Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
+  Plan plan;
+  std::vector<ResolvedBackend> backends;
+  if (o.backends.empty()) {
+    for (const auto& b : Backends()) {
+      if (!b.in_default_run) continue;
+      const std::string variant = b.variants.empty() ? "" : b.variants.front();
+      const std::string why = b.unavailable_reason(variant);
+      if (why.empty()) {
+        backends.push_back({&b, variant});
+        continue;
+      }
+      CellRecord skipped;
+      skipped.params.backend = b.name;
+      skipped.params.executor = b.executor;
+      skipped.params.chunk_kernel = b.chunk_kernel;
+      skipped.operation = b.operation;
+      skipped.status = CellStatus::kSkipped;
+      skipped.message = why;
+      plan.skipped.push_back(std::move(skipped));
+    }
+  } else {
+    for (const auto& name : o.backends) {
+      const ResolvedBackend r = ResolveBackend(name);
+      const std::string why = r.info->unavailable_reason(r.variant);
+      if (!why.empty()) throw UsageError(fmt::format("backend '{}' cannot run here: {}", name, why));
+      const bool seen = std::any_of(backends.begin(), backends.end(), [&](const auto& b) {
+        return b.info == r.info && b.variant == r.variant;
+      });
+      if (!seen) backends.push_back(r);
+    }
+  }
+
+  const int max_threads = 64 * m.cores;
+  for (int t : o.threads)
+    if (t < 1 || t > max_threads)
+      throw UsageError(fmt::format("invalid thread count {}: must be 1..{} (64 x {} cores)", t,
+                                   max_threads, m.cores));
+  const std::vector<int> threads = o.threads.empty() ? std::vector<int>{m.cores} : o.threads;
+
+  for (DType dtype : o.dtypes) {
+    for (const auto& [elements, named_level] : ChooseSizes(o, dtype, m, &plan.notes)) {
+      for (std::uint64_t offset : o.offsets) {
+        SizeGroup g;
+        g.dtype = dtype;
+        g.elements = elements;
+        g.offset = offset;
+        g.level = ClassifyLevel(2 * SizeOf(dtype) * elements, m.caches);
+        for (const auto& b : backends) {
+          for (Binding binding : o.bindings) {
+            std::vector<int> cell_threads = b.info->parallel ? threads : std::vector<int>{1};
+            for (int t : cell_threads) {
+              PlannedCell c{b.info, {}};
+              c.params.backend = b.info->name + (b.variant.empty() ? "" : "@" + b.variant);
+              c.params.executor = b.info->executor;
+              c.params.chunk_kernel = b.info->chunk_kernel;
+              c.params.variant = b.variant;
+              c.params.dtype = dtype;
+              c.params.elements = elements;
+              c.params.offset = offset;
+              c.params.threads = t;
+              c.params.binding = binding;
+              g.cells.push_back(std::move(c));
+            }
+          }
+        }
+        const std::uint64_t cell_bytes = (2 * elements + offset) * SizeOf(dtype);
+        const std::uint64_t all_bytes = cell_bytes * g.cells.size();
+        const std::string what = fmt::format("{} {} elements", Name(dtype), FormatCount(elements));
+        if (cell_bytes > m.available_memory / 10 * 9) {
+          const std::string why =
+              fmt::format("{}: one cell needs {} but only {} of memory is available", what,
+                          FormatBytes(cell_bytes), FormatBytes(m.available_memory));
+          if (!named_level.empty() && o.levels.empty()) {
+            plan.notes.push_back(fmt::format("level {} skipped: {}", named_level, why));
+            continue;
+          }
+          throw UsageError(why);
+        }
+        if (all_bytes > m.available_memory / 10 * 8) {
+          g.sequential = true;
+          plan.notes.push_back(fmt::format(
+              "{}: all {} cells together need {} ({} available): measured one after another, "
+              "not in interleaved rounds",
+              what, g.cells.size(), FormatBytes(all_bytes), FormatBytes(m.available_memory)));
+        }
+        if (!g.cells.empty()) plan.groups.push_back(std::move(g));
+      }
+    }
+  }
+  return plan;
+}
+
+}  // namespace sqb

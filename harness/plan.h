@@ -1,0 +1,66 @@
+// Planning a run: the options a user gave, expanded into size groups of fully specified cells.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/backend.h"
+#include "harness/record.h"
+#include "harness/sizes.h"
+
+namespace sqb {
+
+// Bad input: reported as one line, exit code 2, before anything runs.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RunOptions {
+  std::vector<std::string> backends;  // empty: every default backend that can run here
+  std::vector<DType> dtypes = {DType::kF32};
+  std::vector<std::uint64_t> sizes;   // elements per array; empty: use levels
+  std::vector<std::string> levels;    // empty with empty sizes: L1, L2, L3, DRAM
+  std::vector<int> threads;           // empty: all cores (parallel backends only)
+  std::vector<Binding> bindings = {Binding::kCores};
+  std::vector<std::uint64_t> offsets = {0};
+};
+
+struct PlannedCell {
+  const BackendInfo* backend = nullptr;
+  CellParams params;
+};
+
+// The cells of one (dtype, size, offset): measured together, in shuffled rounds.
+struct SizeGroup {
+  DType dtype = DType::kF32;
+  std::uint64_t elements = 0;
+  std::uint64_t offset = 0;
+  std::string level;
+  bool sequential = false;  // all cells' arrays do not fit in memory at once: one after another
+  std::vector<PlannedCell> cells;
+};
+
+struct Plan {
+  std::vector<SizeGroup> groups;
+  std::vector<CellRecord> skipped;  // default backends that cannot run here, with the reason
+  std::vector<std::string> notes;
+};
+
+// What the planner needs of the machine (passed in so tests can give any machine).
+struct MachineLimits {
+  CacheSizes caches;
+  int cores = 1;
+  std::uint64_t available_memory = 0;  // bytes
+};
+MachineLimits CurrentMachineLimits();
+
+// Throws UsageError for unknown backends or variants, a backend asked for by name that cannot run
+// here, unknown levels, bad thread counts, and sizes whose arrays do not fit in memory.
+Plan MakePlan(const RunOptions& options, const MachineLimits& machine);
+
+// The names a user may type, for error messages: "memcpy, openmp, openmp+memcpy, serial, ...".
+std::string ValidBackendNames();
+
+}  // namespace sqb

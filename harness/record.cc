@@ -1,0 +1,50 @@
+// The result record's names, throughput conversions and reference lookup.
+#include "harness/record.h"
+
+namespace sqb {
+
+std::string_view Name(CellStatus s) {
+  switch (s) {
+    case CellStatus::kOk:
+      return "OK";
+    case CellStatus::kFailed:
+      return "FAILED";
+    case CellStatus::kError:
+      return "ERROR";
+    case CellStatus::kSkipped:
+      return "SKIPPED";
+  }
+  return "?";
+}
+
+std::string_view Name(Binding b) { return b == Binding::kCores ? "cores" : "none"; }
+
+const std::string* Fingerprint::Find(const std::string& key) const {
+  for (const auto& [k, v] : fields) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+double GigabytesPerSecond(const CellParams& p, double seconds_per_call) {
+  return static_cast<double>(p.BytesPerCall()) / seconds_per_call / 1e9;
+}
+
+double GigaElementsPerSecond(const CellParams& p, double seconds_per_call) {
+  return static_cast<double>(p.elements) / seconds_per_call / 1e9;
+}
+
+const CellRecord* BestReference(const Report& r, const CellRecord& cell) {
+  const CellRecord* best = nullptr;
+  for (const CellRecord& c : r.cells) {
+    if (c.operation != Operation::kCopy || c.status != CellStatus::kOk) continue;
+    if (c.params.dtype != cell.params.dtype || c.params.elements != cell.params.elements ||
+        c.params.offset != cell.params.offset) {
+      continue;
+    }
+    if (best == nullptr || c.wall.stats.median < best->wall.stats.median) best = &c;
+  }
+  return best;
+}
+
+}  // namespace sqb

@@ -1,0 +1,73 @@
+// The result record: one struct per cell, and the report that holds them with the fingerprint.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/backend.h"
+#include "harness/cell_params.h"
+#include "harness/stats.h"
+
+namespace sqb {
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class CellStatus {
+  kOk,       // measured and verified bitwise
+  kFailed,   // measured, but y differs from the reference: never ranked
+  kError,    // the backend failed (setup or run threw): message says why
+  kSkipped,  // cannot run here, or does not fit: message says why
+};
+std::string_view Name(CellStatus s);
+
+// One timing series: per-call seconds of each sample and their summary.
+struct Timing {
+  std::vector<double> samples;
+  SampleStats stats;
+};
+
+struct CellRecord {
+  CellParams params;
+  std::string level;  // "L1", "L2", "L3", "L3+", "DRAM": where the working set lives
+  Operation operation = Operation::kSquare;
+  CellStatus status = CellStatus::kOk;
+  std::string message;    // why FAILED / ERROR / SKIPPED
+  std::string placement;  // where it ran, e.g. "cpus 0,1"
+  std::uint64_t calls_per_sample = 0;
+  Timing wall;                         // end-to-end, timed by the harness
+  std::optional<Timing> kernel_only;   // device-side, reported by device backends
+  std::vector<std::string> flags;      // e.g. "noisy: err 7.1% > 5%"
+};
+
+// Ordered key/value facts about the machine and build; compared field by field between reports.
+struct Fingerprint {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<std::string> warnings;  // what a benchmarker must know (VM, governor, load, ...)
+  const std::string* Find(const std::string& key) const;
+};
+
+struct Report {
+  int schema_version = kSchemaVersion;
+  std::string tool_version;
+  bool complete = true;            // false when interrupted
+  std::string started_utc;         // ISO 8601, e.g. 2026-11-24T22:05:00Z
+  double wall_seconds = 0;
+  std::vector<std::string> command_line;
+  std::vector<std::pair<std::string, std::string>> environment;  // OMP_*, GOMP_*, KMP_*, TBB_*
+  std::vector<std::pair<std::string, std::string>> settings;     // samples, min-time, ...
+  Fingerprint fingerprint;
+  std::vector<std::string> notes;  // run-level facts, e.g. a size measured sequentially
+  std::vector<CellRecord> cells;
+};
+
+// Throughput of a cell at a per-call time, in GB/s (1e9 bytes, STREAM counting) and G elements/s.
+double GigabytesPerSecond(const CellParams& p, double seconds_per_call);
+double GigaElementsPerSecond(const CellParams& p, double seconds_per_call);
+
+// The fastest verified copy (reference) cell of the same dtype and size; null when none.
+const CellRecord* BestReference(const Report& r, const CellRecord& cell);
+
+}  // namespace sqb

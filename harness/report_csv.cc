@@ -1,0 +1,128 @@
+// The CSV reporter: one row per cell, RFC 4180 quoting, full-precision numbers in seconds.
+#include <fmt/format.h>
+
+#include <array>
+
+#include "harness/report_layout.h"
+#include "harness/reporters.h"
+
+namespace sqb {
+namespace {
+
+constexpr std::array<std::string_view, 30> kHeader = {"backend",
+                                                      "executor",
+                                                      "chunk_kernel",
+                                                      "variant",
+                                                      "operation",
+                                                      "dtype",
+                                                      "elements",
+                                                      "bytes_per_array",
+                                                      "working_set_bytes",
+                                                      "offset",
+                                                      "level",
+                                                      "threads",
+                                                      "binding",
+                                                      "knobs",
+                                                      "status",
+                                                      "message",
+                                                      "placement",
+                                                      "calls_per_sample",
+                                                      "samples",
+                                                      "best_s",
+                                                      "median_s",
+                                                      "ci_low_s",
+                                                      "ci_high_s",
+                                                      "err_pct",
+                                                      "outliers",
+                                                      "gbps_best",
+                                                      "gbps_median",
+                                                      "gelems_median",
+                                                      "kernel_only_median_s",
+                                                      "flags"};
+
+std::string Quote(std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+template <typename Range>
+std::string Join(const Range& items, std::string_view sep) {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += sep;
+    out += item;
+    first = false;
+  }
+  return out;
+}
+
+// Shortest text that reads back as the same double.
+std::string Number(double v) { return fmt::format("{}", v); }
+
+std::vector<std::string> Row(const CellRecord& c) {
+  const CellParams& p = c.params;
+  std::vector<std::string> knobs;
+  for (const auto& [k, v] : p.knobs) knobs.push_back(fmt::format("{}={}", k, v));
+  std::vector<std::string> row = {p.backend,
+                                  p.executor,
+                                  p.chunk_kernel,
+                                  p.variant,
+                                  std::string(OperationName(c.operation)),
+                                  std::string(Name(p.dtype)),
+                                  fmt::format("{}", p.elements),
+                                  fmt::format("{}", p.BytesPerArray()),
+                                  fmt::format("{}", p.BytesPerCall()),
+                                  fmt::format("{}", p.offset),
+                                  c.level,
+                                  fmt::format("{}", p.threads),
+                                  std::string(Name(p.binding)),
+                                  Join(knobs, ";"),
+                                  std::string(Name(c.status)),
+                                  c.message,
+                                  c.placement,
+                                  fmt::format("{}", c.calls_per_sample)};
+  // Timing columns only for verified cells: a FAILED cell's time measures the wrong computation.
+  bool measured = c.status == CellStatus::kOk && c.wall.stats.n > 0;
+  const SampleStats& s = c.wall.stats;
+  std::vector<std::string> numbers;
+  if (measured) {
+    numbers = {fmt::format("{}", s.n),
+               Number(s.best),
+               Number(s.median),
+               Number(s.ci_low),
+               Number(s.ci_high),
+               Number(s.err_pct),
+               fmt::format("{}", s.outliers),
+               Number(GigabytesPerSecond(p, s.best)),
+               Number(GigabytesPerSecond(p, s.median)),
+               Number(GigaElementsPerSecond(p, s.median)),
+               c.kernel_only ? Number(c.kernel_only->stats.median) : ""};
+  } else {
+    numbers.assign(11, "");
+  }
+  row.insert(row.end(), numbers.begin(), numbers.end());
+  row.push_back(Join(c.flags, "; "));
+  return row;
+}
+
+std::string Line(const std::vector<std::string>& fields) {
+  std::vector<std::string> quoted;
+  for (const std::string& f : fields) quoted.push_back(Quote(f));
+  return Join(quoted, ",") + "\n";
+}
+
+}  // namespace
+
+std::string RenderCsv(const Report& r) {
+  std::string out = Line(std::vector<std::string>(kHeader.begin(), kHeader.end()));
+  for (const CellRecord& c : r.cells) out += Line(Row(c));
+  return out;
+}
+
+}  // namespace sqb

@@ -1,0 +1,96 @@
+// The JSON reporter: the whole report, lossless enough to be read back (docs/report-schema.md).
+#include <nlohmann/json.hpp>
+
+#include "harness/report_layout.h"
+#include "harness/reporters.h"
+
+namespace sqb {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kCounting =
+    "bytes = 2 * sizeof(T) * elements per call: x read once, y written once (STREAM counting)";
+
+Json Object(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  Json j = Json::object();
+  for (const auto& [k, v] : pairs) j[k] = v;
+  return j;
+}
+
+Json TimingJson(const CellParams& p, const Timing& t) {
+  Json j;
+  j["samples_s"] = Json::array();
+  for (double s : t.samples) j["samples_s"].push_back(s);
+  const SampleStats& s = t.stats;
+  if (s.n == 0) return j;
+  j["stats"] = {{"n", s.n},
+                {"best_s", s.best},
+                {"median_s", s.median},
+                {"ci_low_s", s.ci_low},
+                {"ci_high_s", s.ci_high},
+                {"mean_s", s.mean},
+                {"max_s", s.max},
+                {"err_pct", s.err_pct},
+                {"outliers", s.outliers}};
+  // The slow end of the time CI is the low end of the throughput CI.
+  j["gbps"] = {{"best", GigabytesPerSecond(p, s.best)},
+               {"median", GigabytesPerSecond(p, s.median)},
+               {"ci_low", GigabytesPerSecond(p, s.ci_high)},
+               {"ci_high", GigabytesPerSecond(p, s.ci_low)}};
+  j["gelems_per_s"] = {{"best", GigaElementsPerSecond(p, s.best)},
+                       {"median", GigaElementsPerSecond(p, s.median)}};
+  return j;
+}
+
+Json CellJson(const CellRecord& c) {
+  const CellParams& p = c.params;
+  Json j;
+  j["backend"] = p.backend;
+  j["executor"] = p.executor;
+  j["chunk_kernel"] = p.chunk_kernel;
+  j["variant"] = p.variant;
+  j["operation"] = OperationName(c.operation);
+  j["dtype"] = Name(p.dtype);
+  j["elements"] = p.elements;
+  j["bytes_per_array"] = p.BytesPerArray();
+  j["working_set_bytes"] = p.BytesPerCall();
+  j["offset"] = p.offset;
+  j["level"] = c.level;
+  j["threads"] = p.threads;
+  j["binding"] = Name(p.binding);
+  j["knobs"] = Json::object();
+  for (const auto& [k, v] : p.knobs) j["knobs"][k] = v;
+  j["status"] = Name(c.status);
+  j["message"] = c.message;
+  j["placement"] = c.placement;
+  j["calls_per_sample"] = c.calls_per_sample;
+  j["wall"] = TimingJson(p, c.wall);
+  if (c.kernel_only) j["kernel_only"] = TimingJson(p, *c.kernel_only);
+  j["flags"] = c.flags;
+  return j;
+}
+
+}  // namespace
+
+std::string RenderJson(const Report& r) {
+  Json j;
+  j["schema_version"] = r.schema_version;
+  j["tool"] = "squarebench";
+  j["tool_version"] = r.tool_version;
+  j["complete"] = r.complete;
+  j["started_utc"] = r.started_utc;
+  j["wall_seconds"] = r.wall_seconds;
+  j["command_line"] = r.command_line;
+  j["environment"] = Object(r.environment);
+  j["settings"] = Object(r.settings);
+  j["fingerprint"] = {{"fields", Object(r.fingerprint.fields)},
+                      {"warnings", r.fingerprint.warnings}};
+  j["notes"] = r.notes;
+  j["counting"] = kCounting;
+  j["cells"] = Json::array();
+  for (const CellRecord& c : r.cells) j["cells"].push_back(CellJson(c));
+  return j.dump(2) + "\n";
+}
+
+}  // namespace sqb

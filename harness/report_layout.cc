@@ -1,0 +1,187 @@
+// Grouping, ranking and number formatting shared by the table and Markdown reporters.
+#include "harness/report_layout.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "harness/sizes.h"
+
+namespace sqb {
+namespace {
+
+constexpr char kDash = '-';  // in place of each number a cell does not have
+
+bool SameGroup(const CellParams& a, const CellParams& b) {
+  return a.dtype == b.dtype && a.elements == b.elements && a.offset == b.offset;
+}
+
+std::string GroupTitle(const CellRecord& c) {
+  const CellParams& p = c.params;
+  std::string offset = p.offset == 0 ? "" : fmt::format(", y offset {} elements", p.offset);
+  return fmt::format("{}, {} elements{}: {} per array, {} working set (2 arrays), in {}",
+                     Name(p.dtype), FormatElements(p.elements), offset,
+                     FormatBytes(p.BytesPerArray()), FormatBytes(p.BytesPerCall()), c.level);
+}
+
+// Tables hold one line per row: the lines of a message (e.g. a build log) are joined with "; ".
+std::string OneLine(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') {
+      out += "; ";
+    } else if (c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Fills the throughput columns (best .. samples) of a row from one timing series.
+void FillNumbers(const CellParams& p, const Timing& t, ResultRow& row) {
+  const SampleStats& s = t.stats;
+  row.text[kBestColumn] = FormatRate(GigabytesPerSecond(p, s.best));
+  row.text[kMedianColumn] = FormatRate(GigabytesPerSecond(p, s.median));
+  // The slow end of the time CI is the low end of the throughput CI.
+  row.text[kCiColumn] = fmt::format("[{}, {}]", FormatRate(GigabytesPerSecond(p, s.ci_high)),
+                                    FormatRate(GigabytesPerSecond(p, s.ci_low)));
+  row.text[kGelemsColumn] = FormatRate(GigaElementsPerSecond(p, s.median));
+  row.text[kErrColumn] = fmt::format("{:.1f}%", s.err_pct);
+  row.text[kSamplesColumn] = fmt::format("{}", s.n);
+}
+
+class GroupBuilder {
+ public:
+  GroupBuilder(const Report& r, int* next_footnote) : report_(r), next_footnote_(next_footnote) {}
+
+  void Add(const CellRecord& c) {
+    if (c.status != CellStatus::kOk) {
+      AddUnmeasured(c);
+      return;
+    }
+    ResultRow row = MeasuredRow(c);
+    group_.rows.push_back(row);
+    if (c.kernel_only) {
+      ResultRow k;
+      k.cell = &c;
+      k.kernel_only = true;
+      k.text[kBackendColumn] = CellLabel(c.params) + " (kernel-only)";
+      FillNumbers(c.params, *c.kernel_only, k);
+      group_.rows.push_back(k);
+    }
+  }
+
+  ResultGroup Take() { return std::move(group_); }
+
+ private:
+  ResultRow MeasuredRow(const CellRecord& c) {
+    ResultRow row = Identity(c);
+    if (c.operation == Operation::kSquare) row.text[kRankColumn] = fmt::format("{}", ++rank_);
+    FillNumbers(c.params, c.wall, row);
+    if (const CellRecord* ref = BestReference(report_, c)) {
+      row.text[kCopyPercentColumn] =
+          fmt::format("{:.0f}%", 100 * ref->wall.stats.median / c.wall.stats.median);
+    }
+    return row;
+  }
+
+  void AddUnmeasured(const CellRecord& c) {
+    ResultRow row = Identity(c);
+    for (std::size_t i = kBestColumn; i <= kSamplesColumn; ++i) row.text[i].assign(1, kDash);
+    std::string marks = std::move(row.text[kNotesColumn]);
+    row.text[kNotesColumn] = OneLine(c.message);
+    if (!marks.empty())
+      row.text[kNotesColumn] += (row.text[kNotesColumn].empty() ? "" : " ") + marks;
+    group_.rows.push_back(row);
+  }
+
+  // The columns that name the cell, its verdict, and marks for its flags' footnotes.
+  ResultRow Identity(const CellRecord& c) {
+    ResultRow row;
+    row.cell = &c;
+    row.text[kBackendColumn] = CellLabel(c.params);
+    if (c.operation == Operation::kCopy) row.text[kBackendColumn] += " (copy ceiling)";
+    row.text[kThreadsColumn] = fmt::format("{}", c.params.threads);
+    row.text[kBindingColumn] = Name(c.params.binding);
+    row.text[kVerdictColumn] = Name(c.status);
+    for (const std::string& flag : c.flags) {
+      int n = (*next_footnote_)++;
+      row.text[kNotesColumn] += fmt::format("{}[{}]", row.text[kNotesColumn].empty() ? "" : " ", n);
+      group_.footnotes.push_back(fmt::format("[{}] {} {} {}: {}", n, CellLabel(c.params),
+                                             Name(c.params.dtype), FormatCount(c.params.elements),
+                                             OneLine(flag)));
+    }
+    return row;
+  }
+
+  const Report& report_;
+  int* next_footnote_;
+  int rank_ = 0;
+  ResultGroup group_;
+};
+
+// Ranked square cells, then copy references (each by median time), then the rest by status.
+int SortClass(const CellRecord& c) {
+  if (c.status != CellStatus::kOk) return 2;
+  return c.operation == Operation::kSquare ? 0 : 1;
+}
+
+bool RanksBefore(const CellRecord* a, const CellRecord* b) {
+  int ca = SortClass(*a), cb = SortClass(*b);
+  if (ca != cb) return ca < cb;
+  if (ca == 2) return a->status < b->status;
+  return a->wall.stats.median < b->wall.stats.median;
+}
+
+}  // namespace
+
+std::string_view OperationName(Operation op) {
+  return op == Operation::kSquare ? "square" : "copy";
+}
+
+std::string FormatRate(double v) {
+  if (!std::isfinite(v) || v >= 10) return fmt::format("{:.1f}", v);
+  if (v >= 1 || v <= 0) return fmt::format("{:.2f}", v);
+  int decimals = 1 - static_cast<int>(std::floor(std::log10(v)));
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
+std::string FormatElements(std::uint64_t n) {
+  std::string plain = fmt::format("{}", n);
+  std::string short_form = FormatCount(n);
+  return short_form == plain ? plain : fmt::format("{} ({})", plain, short_form);
+}
+
+std::string CellLabel(const CellParams& p) {
+  std::string label = p.backend;
+  for (const auto& [k, v] : p.knobs) label += fmt::format(" {}={}", k, v);
+  return label;
+}
+
+std::vector<ResultGroup> LayoutResults(const Report& r) {
+  // Cells of each group, in report order; groups in order of first appearance.
+  std::vector<std::vector<const CellRecord*>> members;
+  for (const CellRecord& c : r.cells) {
+    auto it = std::find_if(members.begin(), members.end(),
+                           [&](const auto& m) { return SameGroup(m.front()->params, c.params); });
+    if (it == members.end()) {
+      members.push_back({&c});
+    } else {
+      it->push_back(&c);
+    }
+  }
+  std::vector<ResultGroup> groups;
+  int next_footnote = 1;
+  for (auto& cells : members) {
+    std::string title = GroupTitle(*cells.front());
+    std::stable_sort(cells.begin(), cells.end(), RanksBefore);
+    GroupBuilder builder(r, &next_footnote);
+    for (const CellRecord* c : cells) builder.Add(*c);
+    groups.push_back(builder.Take());
+    groups.back().title = std::move(title);
+  }
+  return groups;
+}
+
+}  // namespace sqb

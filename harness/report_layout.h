@@ -1,0 +1,86 @@
+// Internal to the reporters: grouping, ranking and number formatting shared by table and Markdown.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/record.h"
+
+namespace sqb {
+
+inline constexpr std::string_view kCountingRule =
+    "bytes counted STREAM-style: 2 x sizeof(T) per element (read x, write y); 1 GB/s = 1e9 bytes/s";
+inline constexpr std::string_view kColumnLegend =
+    "GB/s from per-call times: best sample, median sample and the 95% CI of the median;\n"
+    "err% = median absolute deviation / median; % copy = median vs the fastest copy ceiling";
+
+std::string_view OperationName(Operation op);  // "square", "copy"
+
+// GB/s and G elements/s: 1 decimal from 10 up, 2 decimals from 1, else 2 significant digits.
+std::string FormatRate(double v);
+// The exact count with its binary spelling from sizes.h when that differs: "3072 (3Ki)", "1000003".
+std::string FormatElements(std::uint64_t n);
+// The backend as named, with its knobs: "tbb grain=1024".
+std::string CellLabel(const CellParams& p);
+
+enum class Align { kLeft, kRight };
+struct Column {
+  std::string_view header;
+  Align align;
+};
+// Indices into kColumns and ResultRow::text.
+enum ResultColumn : std::size_t {
+  kRankColumn,
+  kBackendColumn,
+  kThreadsColumn,
+  kBindingColumn,
+  kBestColumn,
+  kMedianColumn,
+  kCiColumn,
+  kGelemsColumn,
+  kCopyPercentColumn,
+  kErrColumn,
+  kSamplesColumn,
+  kVerdictColumn,
+  kNotesColumn,
+  kColumnCount,
+};
+inline constexpr std::array<Column, kColumnCount> kColumns = {{
+    {"#", Align::kRight},
+    {"backend", Align::kLeft},
+    {"threads", Align::kRight},
+    {"binding", Align::kLeft},
+    {"best GB/s", Align::kRight},
+    {"median GB/s", Align::kRight},
+    {"95% CI GB/s", Align::kRight},
+    {"Gelem/s", Align::kRight},
+    {"% copy", Align::kRight},
+    {"err%", Align::kRight},
+    {"n", Align::kRight},
+    {"verdict", Align::kLeft},
+    {"notes", Align::kLeft},
+}};
+
+struct ResultRow {
+  const CellRecord* cell = nullptr;
+  bool kernel_only = false;  // the device-side row printed under its cell's end-to-end row
+  std::array<std::string, kColumnCount> text;  // single-line cells, "-" for absent numbers
+};
+
+struct ResultGroup {
+  std::string title;  // dtype, elements, bytes per array, working set, level
+  // Verified square cells by median time (fastest first), then copy references, then cells that
+  // are FAILED, ERROR or SKIPPED (no numbers: their message is the note).
+  std::vector<ResultRow> rows;
+  std::vector<std::string> footnotes;  // "[1] openmp f32 3Ki: noisy: err 7.1% > 5%"
+};
+
+// One group per (dtype, elements, offset) in order of first appearance. Footnote numbers run on
+// across groups, so each is unique in a report.
+std::vector<ResultGroup> LayoutResults(const Report& r);
+
+}  // namespace sqb

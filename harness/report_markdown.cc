@@ -1,0 +1,121 @@
+// The Markdown reporter: a self-contained report with GitHub tables, for results/ and reviews.
+#include <fmt/format.h>
+
+#include "harness/report_layout.h"
+#include "harness/reporters.h"
+
+namespace sqb {
+namespace {
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+// Text in a paragraph or table cell: characters Markdown would take as markup are escaped.
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("\\`*_|<").find(c) != std::string_view::npos) out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+// A code span that survives backticks in s; `in_table` escapes '|', which GFM splits cells on even
+// inside code spans.
+std::string Code(std::string_view s, bool in_table) {
+  std::string body;
+  for (char c : s) {
+    if (in_table && c == '|') body += '\\';
+    body += c == '\n' ? ' ' : c;
+  }
+  if (body.find('`') == std::string::npos) return fmt::format("`{}`", body);
+  return fmt::format("`` {} ``", body);
+}
+
+// The command line as a shell would accept it back.
+std::string ShellJoin(const std::vector<std::string>& args) {
+  std::string out;
+  for (const std::string& a : args) {
+    if (!out.empty()) out += ' ';
+    bool plain = !a.empty() && a.find_first_not_of(
+                                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "0123456789_./=,:@+-%") == std::string::npos;
+    if (plain) {
+      out += a;
+      continue;
+    }
+    out += '\'';
+    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
+}
+
+std::string TableRow(const std::vector<std::string>& cells) {
+  std::string out = "|";
+  for (const std::string& c : cells) out += fmt::format(" {} |", c);
+  return out + "\n";
+}
+
+std::string PairsTable(std::string_view key_header, const Pairs& pairs) {
+  if (pairs.empty()) return "None.\n";
+  std::string out = TableRow({std::string(key_header), "value"}) + "|:--|:--|\n";
+  for (const auto& [k, v] : pairs) out += TableRow({Code(k, true), Escape(v)});
+  return out;
+}
+
+std::string ResultsTable(const ResultGroup& g) {
+  std::vector<std::string> header, rule;
+  for (const Column& c : kColumns) {
+    header.push_back(std::string(c.header));
+    rule.push_back(c.align == Align::kRight ? "--:" : ":--");
+  }
+  std::string out = TableRow(header);
+  out += TableRow(rule);
+  for (const ResultRow& row : g.rows) {
+    std::vector<std::string> cells;
+    for (std::size_t i = 0; i < row.text.size(); ++i) {
+      bool alarm = i == kVerdictColumn && !row.kernel_only && row.cell->status != CellStatus::kOk;
+      cells.push_back(alarm ? fmt::format("**{}**", row.text[i]) : Escape(row.text[i]));
+    }
+    out += TableRow(cells);
+  }
+  if (!g.footnotes.empty()) out += "\n";
+  for (const std::string& note : g.footnotes) out += fmt::format("- {}\n", Escape(note));
+  return out;
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const Report& r) {
+  const Fingerprint& f = r.fingerprint;
+  const std::string* host = f.Find("host.name");
+  std::string out =
+      fmt::format("# squarebench report: {}, {}\n\n",
+                  Escape(host != nullptr ? *host : "unknown host"), Escape(r.started_utc));
+  if (!r.complete) {
+    out += "> **Incomplete:** the run was interrupted; only the cells below were measured.\n\n";
+  }
+  out += fmt::format("squarebench {}, ran {:.1f} s: {}\n", Escape(r.tool_version), r.wall_seconds,
+                     Code(ShellJoin(r.command_line), false));
+
+  if (!f.warnings.empty() || !r.notes.empty()) {
+    out += "\n## Warnings and notes\n\n";
+    for (const std::string& w : f.warnings) out += fmt::format("- **warning:** {}\n", Escape(w));
+    for (const std::string& n : r.notes) out += fmt::format("- note: {}\n", Escape(n));
+  }
+
+  out += "\n## Results\n";
+  std::vector<ResultGroup> groups = LayoutResults(r);
+  for (const ResultGroup& g : groups) {
+    out += fmt::format("\n### {}\n\n{}", Escape(g.title), ResultsTable(g));
+  }
+  if (groups.empty()) out += "\nNo cells.\n";
+
+  out += fmt::format("\n## Counting\n\n{}.\n{}.\n", Escape(kCountingRule), Escape(kColumnLegend));
+  out += fmt::format("\n## Machine and build\n\n{}", PairsTable("field", f.fields));
+  out += fmt::format("\n## Environment\n\n{}", PairsTable("variable", r.environment));
+  out += fmt::format("\n## Settings\n\n{}", PairsTable("setting", r.settings));
+  return out;
+}
+
+}  // namespace sqb

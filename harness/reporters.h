@@ -1,0 +1,26 @@
+// Reporters: one Report rendered as an aligned table, CSV, JSON or Markdown.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "harness/record.h"
+
+namespace sqb {
+
+enum class Format { kTable, kCsv, kJson, kMarkdown };
+std::optional<Format> ParseFormat(std::string_view s);
+std::string_view FileExtension(Format f);  // "txt", "csv", "json", "md"
+
+struct TableStyle {
+  bool color = false;  // ANSI colours for verdicts (only when writing to a terminal)
+};
+
+std::string RenderTable(const Report& r, const TableStyle& style = {});
+std::string RenderCsv(const Report& r);
+std::string RenderJson(const Report& r);
+std::string RenderMarkdown(const Report& r);
+std::string Render(const Report& r, Format f, const TableStyle& style = {});
+
+}  // namespace sqb

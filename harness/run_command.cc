@@ -1,0 +1,191 @@
+// `squarebench run`: plan, measure, report, save; and `list` / `info`.
+#include "harness/run_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "harness/build_info.h"
+#include "harness/cli.h"
+#include "harness/clock.h"
+#include "harness/fingerprint.h"
+#include "harness/output_file.h"
+#include "harness/registry.h"
+
+extern char** environ;
+
+namespace sqb {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+// First Ctrl-C: stop after the current sample and write what was measured. Second: default action.
+extern "C" void OnInterrupt(int) {
+  g_stop = true;
+  std::signal(SIGINT, SIG_DFL);
+}
+
+std::string UtcTime(std::time_t t, const char* format) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "unknown-host";
+  std::string s = buf;
+  for (char& c : s)
+    if (c == '/' || c == '\\') c = '_';
+  return s;
+}
+
+std::vector<std::pair<std::string, std::string>> RuntimeEnvironment() {
+  std::vector<std::pair<std::string, std::string>> env;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string kv = *e;
+    for (const char* prefix : {"OMP_", "GOMP_", "KMP_", "TBB_"}) {
+      if (kv.rfind(prefix, 0) == 0) {
+        const auto eq = kv.find('=');
+        env.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+      }
+    }
+  }
+  std::sort(env.begin(), env.end());
+  return env;
+}
+
+std::vector<std::pair<std::string, std::string>> Settings(const RunCommand& c) {
+  std::vector<std::string> dtypes, bindings;
+  for (DType t : c.plan.dtypes) dtypes.emplace_back(Name(t));
+  for (Binding b : c.plan.bindings) bindings.emplace_back(Name(b));
+  const auto join = [](const auto& v) { return fmt::format("{}", fmt::join(v, ",")); };
+  return {
+      {"backends", c.plan.backends.empty() ? "default" : join(c.plan.backends)},
+      {"dtypes", join(dtypes)},
+      {"sizes", c.plan.sizes.empty() ? "levels" : join(c.plan.sizes)},
+      {"levels", c.plan.levels.empty() ? "L1,L2,L3,DRAM" : join(c.plan.levels)},
+      {"threads", c.plan.threads.empty() ? "all cores" : join(c.plan.threads)},
+      {"bind", join(bindings)},
+      {"offsets", join(c.plan.offsets)},
+      {"samples", std::to_string(c.measure.samples)},
+      {"min_time_s", fmt::format("{}", c.measure.min_time_s)},
+      {"max_time_s", fmt::format("{}", c.measure.max_time_s)},
+      {"seed", std::to_string(c.measure.seed)},
+  };
+}
+
+// results/<host>/<UTC time>.{json,md}; a suffix keeps two runs in one second apart.
+std::string ReportStem(const std::string& dir, std::time_t started) {
+  const std::string base = dir + "/" + UtcTime(started, "%Y-%m-%dT%H%M%SZ");
+  std::string stem = base;
+  for (int i = 2; std::filesystem::exists(stem + ".json"); ++i) stem = fmt::format("{}-{}", base, i);
+  return stem;
+}
+
+}  // namespace
+
+int RunBenchmarks(const RunCommand& c) {
+  const Plan plan = MakePlan(c.plan, CurrentMachineLimits());
+  std::string save_dir;
+  if (c.save) {
+    save_dir = c.results_dir + "/" + HostName();
+    std::error_code ec;
+    std::filesystem::create_directories(save_dir, ec);
+    const std::string why = CheckWritable(save_dir + "/probe");
+    if (!why.empty()) throw UsageError("--results-dir: " + why);
+  }
+
+  Report report;
+  report.tool_version = SQB_VERSION;
+  const std::time_t started = std::time(nullptr);
+  report.started_utc = UtcTime(started, "%Y-%m-%dT%H:%M:%SZ");
+  report.command_line = c.command_line;
+  report.environment = RuntimeEnvironment();
+  report.settings = Settings(c);
+  report.fingerprint = CollectFingerprint();
+  report.notes = plan.notes;
+  report.cells = plan.skipped;
+
+  const bool tty = isatty(STDERR_FILENO);
+  const auto t0 = Clock::now();
+  ProgressFn progress;
+  if (tty) {
+    progress = [t0](const std::string& line) {
+      std::fprintf(stderr, "squarebench: %6.1fs %s\n", SecondsBetween(t0, Clock::now()), line.c_str());
+    };
+  }
+  g_stop = false;
+  const auto previous = std::signal(SIGINT, OnInterrupt);
+  report.complete = MeasurePlan(plan, c.measure, g_stop, progress, &report.cells);
+  std::signal(SIGINT, previous);
+  report.wall_seconds = SecondsBetween(t0, Clock::now());
+
+  const bool color = c.format == Format::kTable && c.out.empty() && isatty(STDOUT_FILENO) &&
+                     std::getenv("NO_COLOR") == nullptr;
+  const std::string rendered = Render(report, c.format, TableStyle{color});
+  int code = kExitOk;
+  try {
+    if (c.out.empty()) {
+      std::fwrite(rendered.data(), 1, rendered.size(), stdout);
+      std::fflush(stdout);
+    } else {
+      WriteFileAtomically(c.out, rendered);
+    }
+    if (c.save) {
+      const std::string stem = ReportStem(save_dir, started);
+      WriteFileAtomically(stem + ".json", RenderJson(report));
+      WriteFileAtomically(stem + ".md", RenderMarkdown(report));
+      std::fprintf(stderr, "squarebench: report saved to %s.{json,md}\n", stem.c_str());
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "squarebench: error: %s\n", e.what());
+    code = kExitFailed;
+  }
+  if (!report.complete) return kExitInterrupted;
+  for (const auto& cell : report.cells)
+    if (cell.status == CellStatus::kFailed || cell.status == CellStatus::kError) code = kExitFailed;
+  return code;
+}
+
+int ListBackends() {
+  std::size_t width = 7;
+  for (const auto& b : Backends()) width = std::max(width, b.name.size());
+  std::string text = fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", "backend", width, "variants",
+                                 "default", "runs", "description / why not");
+  for (const auto& b : Backends()) {
+    const std::vector<std::string> variants = b.variants.empty() ? std::vector<std::string>{""} : b.variants;
+    for (const auto& v : variants) {
+      const std::string why = b.unavailable_reason(v);
+      text += fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", b.name, width, v.empty() ? "-" : v,
+                          b.in_default_run && (v.empty() || v == b.variants.front()) ? "yes" : "-",
+                          why.empty() ? "here" : "no", why.empty() ? b.description : why);
+    }
+  }
+  text += "\nName grammar: <executor>[+<chunk kernel>][@<variant>]; the serial executor and the "
+          "scalar chunk kernel are implied (\"memcpy\" = serial+memcpy, \"openmp\" = openmp+scalar).\n";
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return kExitOk;
+}
+
+int ShowInfo() {
+  const Fingerprint f = CollectFingerprint();
+  std::size_t width = 0;
+  for (const auto& [key, value] : f.fields) width = std::max(width, key.size());
+  std::string text;
+  for (const auto& [key, value] : f.fields) text += fmt::format("{:<{}}  {}\n", key, width, value);
+  for (const auto& w : f.warnings) text += fmt::format("warning: {}\n", w);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace sqb

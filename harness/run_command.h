@@ -1,0 +1,28 @@
+// `squarebench run`: plan, measure, report, save; and `list` / `info`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/measure.h"
+#include "harness/plan.h"
+#include "harness/reporters.h"
+
+namespace sqb {
+
+struct RunCommand {
+  RunOptions plan;
+  MeasureSettings measure;
+  Format format = Format::kTable;
+  std::string out;                    // "" = stdout
+  std::string results_dir = "results";
+  bool save = true;
+  std::vector<std::string> command_line;
+};
+
+// Each returns the process exit code; bad input throws UsageError before anything runs.
+int RunBenchmarks(const RunCommand& command);
+int ListBackends();
+int ShowInfo();
+
+}  // namespace sqb

@@ -1,0 +1,211 @@
+// The real binary driven as a user would: every bad input is one line on stderr, exit code 2 and
+// no file left behind; list, info, help, a small run, and Ctrl-C.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("sqb_cli_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Starts squarebench with stdout/stderr to files in dir_; returns its pid.
+  pid_t Start(const std::vector<std::string>& args) {
+    std::vector<std::string> all = {SQB_BINARY};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, (dir_ / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, (dir_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = -1;
+    EXPECT_EQ(posix_spawn(&pid, SQB_BINARY, &fa, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    return pid;
+  }
+
+  Result Wait(pid_t pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = Slurp(dir_ / "stdout");
+    r.err = Slurp(dir_ / "stderr");
+    return r;
+  }
+
+  Result Run(const std::vector<std::string>& args) { return Wait(Start(args)); }
+
+  // Files the run left in dir_, other than its captured stdout/stderr.
+  std::vector<std::string> LeftBehind() {
+    std::vector<std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(dir_))
+      if (e.is_regular_file() && e.path().filename() != "stdout" && e.path().filename() != "stderr")
+        files.push_back(e.path().string());
+    return files;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CliTest, EveryBadInputIsOneLineExitTwoAndNoFile) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--backends", "nosuch"},
+      {"--backends", "serial@avx2"},
+      {"--dtype", "f16"},
+      {"--sizes", "0"},
+      {"--sizes", "-5"},
+      {"--sizes", "abc"},
+      {"--sizes", "4Xi"},
+      {"--sizes", "200Gi"},  // 1.6 TiB of arrays: refused before allocating
+      {"--levels", "L7"},
+      {"--threads", "0"},
+      {"--threads", "100000"},
+      {"--threads", "two"},
+      {"--bind", "sockets"},
+      {"--offset", "x"},
+      {"--min-time", "0"},
+      {"--min-time", "-1"},
+      {"--max-time", "0"},
+      {"--samples", "5"},
+      {"--format", "xml"},
+      {"--bogus"},
+      {"--sizes", "1Ki", "--levels", "L1"},
+  };
+  for (auto args : cases) {
+    args.insert(args.begin(), "run");
+    for (const std::string& extra : std::vector<std::string>{
+             "--out", (dir_ / "out.txt").string(), "--results-dir", (dir_ / "results").string()})
+      args.push_back(extra);
+    const Result r = Run(args);
+    const std::string what = args[1] + " " + (args.size() > 2 ? args[2] : "");
+    EXPECT_EQ(r.code, 2) << what << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("squarebench: error: ", 0), 0u) << what << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << what;
+    EXPECT_TRUE(LeftBehind().empty()) << what;
+  }
+}
+
+TEST_F(CliTest, UnwritableOutIsRefusedBeforeRunning) {
+  const Result r = Run({"run", "--sizes", "1Ki", "--out", "/nonexistent-dir/x.json"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("/nonexistent-dir/x.json"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+TEST_F(CliTest, ListShowsEveryBackendAndWhetherItRunsHere) {
+  const Result r = Run({"list"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* name : {"serial", "openmp", "tbb", "memcpy", "openmp+memcpy"})
+    EXPECT_NE(r.out.find(std::string("\n") + name + " "), std::string::npos) << name << r.out;
+  EXPECT_NE(r.out.find("here"), std::string::npos);
+}
+
+TEST_F(CliTest, InfoShowsTheFingerprint) {
+  const Result r = Run({"info"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* key : {"cpu.model", "cache.l1d", "build.type", "build.flags", "lib.tbb",
+                          "memory.thp", "timer.resolution_ns", "load.avg1"})
+    EXPECT_NE(r.out.find(key), std::string::npos) << key;
+}
+
+TEST_F(CliTest, HelpStatesEveryDefault) {
+  const Result r = Run({"run", "--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* option : {"--backends", "--dtype", "--sizes", "--levels", "--threads", "--bind",
+                             "--offset", "--samples", "--min-time", "--max-time", "--format",
+                             "--out", "--results-dir", "--no-save"}) {
+    const auto at = r.out.find(std::string("\n  ") + option + " ");
+    ASSERT_NE(at, std::string::npos) << option;
+    const auto next = r.out.find("\n  -", at + 1);
+    EXPECT_NE(r.out.substr(at, next - at).find("default"), std::string::npos) << option;
+  }
+}
+
+TEST_F(CliTest, SmallRunVerifiesEveryRowAndSavesTheReport) {
+  const Result r = Run({"run", "--backends", "serial,openmp,tbb,openmp+memcpy", "--sizes", "1Ki",
+                        "--dtype", "f32,f64", "--max-time", "0.02", "--format", "csv",
+                        "--results-dir", (dir_ / "results").string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  int rows = 0;
+  std::getline(lines, line);  // header
+  while (std::getline(lines, line)) {
+    ++rows;
+    EXPECT_NE(line.find(",OK,"), std::string::npos) << line;
+  }
+  EXPECT_EQ(rows, 8);
+  std::vector<std::string> saved = LeftBehind();
+  ASSERT_EQ(saved.size(), 2u);
+  std::sort(saved.begin(), saved.end());
+  EXPECT_EQ(fs::path(saved[0]).extension(), ".json");
+  EXPECT_EQ(fs::path(saved[1]).extension(), ".md");
+}
+
+TEST_F(CliTest, OutWritesTheChosenFormatWhole) {
+  const fs::path out = dir_ / "report.md";
+  const Result r = Run({"run", "--backends", "serial", "--sizes", "100", "--max-time", "0.01",
+                        "--format", "md", "--out", out.string(), "--no-save"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(Slurp(out).find("| serial"), std::string::npos);
+  EXPECT_EQ(LeftBehind().size(), 1u) << "no temporary file left";
+}
+
+TEST_F(CliTest, CtrlCStopsCleanlyAndWritesWhatWasMeasured) {
+  const pid_t pid = Start({"run", "--backends", "serial,openmp", "--sizes", "4Ki,16Mi",
+                           "--samples", "30", "--max-time", "30", "--min-time", "0.05",
+                           "--results-dir", (dir_ / "results").string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGINT);
+  const Result r = Wait(pid);
+  EXPECT_EQ(r.code, 130) << r.err;
+  EXPECT_NE(r.out.find("INCOMPLETE"), std::string::npos) << r.out;
+  const auto saved = LeftBehind();
+  ASSERT_EQ(saved.size(), 2u);
+  for (const auto& f : saved) {
+    if (fs::path(f).extension() == ".json") {
+      EXPECT_NE(Slurp(f).find("\"complete\": false"), std::string::npos);
+    }
+  }
+}
+
+}  // namespace

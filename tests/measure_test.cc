@@ -1,0 +1,160 @@
+// The measurement engine with fake backends: device time, errors, wrong results, sample floors,
+// balanced pinning and interruption. Checks structure, never speed.
+#include "harness/measure.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace sqb {
+namespace {
+
+// Behaviour of a fake cell, chosen per test.
+struct FakeBehaviour {
+  bool throw_in_setup = false;
+  bool throw_in_run = false;
+  std::size_t wrong_index = SIZE_MAX;  // this element gets a wrong value
+  double kernel_seconds_per_call = 0;  // > 0: acts as a device backend
+};
+
+struct Counters {
+  int binds = 0;
+  int unbinds = 0;
+};
+
+class FakeCell final : public Cell {
+ public:
+  FakeCell(const CellParams& p, FakeBehaviour b, Counters* c) : n_(p.elements), b_(b), c_(c) {}
+  void Setup(const FillFn& fill) override {
+    if (b_.throw_in_setup) throw CellError("no device");
+    x_.resize(n_);
+    y_.resize(n_);
+    fill(0, n_, x_.data(), y_.data());
+  }
+  void Bind() override { ++c_->binds; }
+  void Unbind() override { ++c_->unbinds; }
+  void Run() override {
+    if (b_.throw_in_run) throw CellError("device lost");
+    for (std::size_t i = 0; i < n_; ++i) y_[i] = x_[i] * x_[i] + (i == b_.wrong_index ? 1.f : 0.f);
+    kernel_ += b_.kernel_seconds_per_call;
+  }
+  HostArrays ReadBack() override { return {x_.data(), y_.data(), n_}; }
+  bool HasKernelTime() const override { return b_.kernel_seconds_per_call > 0; }
+  double TakeKernelSeconds() override { return std::exchange(kernel_, 0.0); }
+
+ private:
+  std::size_t n_;
+  FakeBehaviour b_;
+  Counters* c_;
+  std::vector<float> x_, y_;
+  double kernel_ = 0;
+};
+
+class MeasureTest : public ::testing::Test {
+ protected:
+  // Adds a fake backend (not registered anywhere) as one cell of a single f32 group.
+  void Add(const std::string& name, FakeBehaviour b) {
+    auto info = std::make_unique<BackendInfo>();
+    info->name = name;
+    info->make_cell = [this, b](const CellParams& p) {
+      return std::make_unique<FakeCell>(p, b, &counters_);
+    };
+    PlannedCell c{info.get(), {}};
+    c.params.backend = name;
+    c.params.elements = 64;
+    infos_.push_back(std::move(info));
+    group_.cells.push_back(c);
+  }
+
+  std::vector<CellRecord> Measure(const MeasureSettings& m, bool stop_at_once = false) {
+    group_.elements = 64;
+    Plan plan;
+    plan.groups.push_back(group_);
+    std::atomic<bool> stop{stop_at_once};
+    std::vector<CellRecord> cells;
+    completed_ = MeasurePlan(plan, m, stop, nullptr, &cells);
+    return cells;
+  }
+
+  MeasureSettings Fast() {
+    MeasureSettings m;
+    m.min_time_s = 1e-4;
+    m.max_time_s = 1e-3;  // too small for 9 samples: the floor must still hold
+    return m;
+  }
+
+  Counters counters_;
+  std::vector<std::unique_ptr<BackendInfo>> infos_;
+  SizeGroup group_;
+  bool completed_ = false;
+};
+
+TEST_F(MeasureTest, GoodCellIsVerifiedWithAtLeastNineSamples) {
+  Add("good", {});
+  const auto cells = Measure(Fast());
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_TRUE(completed_);
+  EXPECT_EQ(cells[0].status, CellStatus::kOk) << cells[0].message;
+  EXPECT_GE(cells[0].wall.samples.size(), static_cast<std::size_t>(kMinSamples));
+  EXPECT_EQ(cells[0].wall.stats.n, cells[0].wall.samples.size());
+  EXPECT_GE(cells[0].calls_per_sample, 1u);
+  EXPECT_FALSE(cells[0].kernel_only.has_value());
+}
+
+TEST_F(MeasureTest, SamplesTargetIsHonouredWhenTheBudgetAllows) {
+  Add("good", {});
+  MeasureSettings m = Fast();
+  m.samples = 12;
+  m.max_time_s = 10;
+  EXPECT_EQ(Measure(m)[0].wall.samples.size(), 12u);
+}
+
+TEST_F(MeasureTest, WrongResultIsFailedWithTheFirstBadIndex) {
+  Add("wrong", {.wrong_index = 5});
+  const auto cells = Measure(Fast());
+  EXPECT_EQ(cells[0].status, CellStatus::kFailed);
+  EXPECT_NE(cells[0].message.find("y[5]"), std::string::npos) << cells[0].message;
+}
+
+TEST_F(MeasureTest, ErrorsFailOneCellAndTheRunGoesOn) {
+  Add("setup_throws", {.throw_in_setup = true});
+  Add("run_throws", {.throw_in_run = true});
+  Add("good", {});
+  const auto cells = Measure(Fast());
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells[0].status, CellStatus::kError);
+  EXPECT_EQ(cells[0].message, "setup: no device");
+  EXPECT_EQ(cells[1].status, CellStatus::kError);
+  EXPECT_EQ(cells[1].message, "run: device lost");
+  EXPECT_EQ(cells[2].status, CellStatus::kOk);
+}
+
+TEST_F(MeasureTest, DeviceKernelTimeIsReportedPerCallNextToWallTime) {
+  constexpr double kPerCall = 1.0 / (1 << 20);  // a power of two: sums and quotients are exact
+  Add("device", {.kernel_seconds_per_call = kPerCall});
+  const auto cells = Measure(Fast());
+  ASSERT_TRUE(cells[0].kernel_only.has_value());
+  ASSERT_EQ(cells[0].kernel_only->samples.size(), cells[0].wall.samples.size());
+  for (double s : cells[0].kernel_only->samples) EXPECT_EQ(s, kPerCall);
+  EXPECT_EQ(cells[0].kernel_only->stats.median, kPerCall);
+}
+
+TEST_F(MeasureTest, EveryBindIsUndone) {
+  Add("a", {});
+  Add("b", {.throw_in_run = true});
+  Measure(Fast());
+  EXPECT_GT(counters_.binds, 0);
+  EXPECT_EQ(counters_.binds, counters_.unbinds);
+}
+
+TEST_F(MeasureTest, InterruptedRunKeepsItsCellsAndSaysSo) {
+  Add("a", {});
+  const auto cells = Measure(Fast(), /*stop_at_once=*/true);
+  EXPECT_FALSE(completed_);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0].status, CellStatus::kSkipped);
+  EXPECT_NE(cells[0].message.find("interrupted"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sqb

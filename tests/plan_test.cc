@@ -1,0 +1,119 @@
+// Planning: backend names and variants, default sets, thread and memory limits (real registry).
+#include "harness/plan.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace sqb {
+namespace {
+
+constexpr std::uint64_t kGiB = 1ull << 30;
+
+MachineLimits TwoCoreMachine() {
+  return {{48 << 10, 2 << 20, 480ull << 20}, 2, 20 * kGiB};
+}
+
+TEST(Plan, DefaultRunIsSerialOpenmpTbbAndTheCopyAtFourLevels) {
+  const Plan plan = MakePlan(RunOptions{}, TwoCoreMachine());
+  ASSERT_EQ(plan.groups.size(), 4u);
+  const std::vector<std::uint64_t> sizes = {3072, 131072, 31457280, 251658240};
+  const std::vector<std::string> levels = {"L1", "L2", "L3", "DRAM"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const SizeGroup& g = plan.groups[i];
+    EXPECT_EQ(g.elements, sizes[i]);
+    EXPECT_EQ(g.level, levels[i]);
+    EXPECT_FALSE(g.sequential);
+    std::set<std::string> names;
+    for (const auto& c : g.cells) {
+      names.insert(c.params.backend);
+      EXPECT_EQ(c.params.threads, c.backend->parallel ? 2 : 1) << c.params.backend;
+      EXPECT_EQ(c.params.binding, Binding::kCores);
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"openmp", "openmp+memcpy", "serial", "tbb"}));
+  }
+}
+
+TEST(Plan, ExplicitListsBecomeCells) {
+  RunOptions o;
+  o.backends = {"serial", "openmp", "openmp+scalar"};  // the last is openmp again
+  o.dtypes = {DType::kF32, DType::kF64};
+  o.sizes = {1000};
+  o.threads = {1, 2};
+  o.bindings = {Binding::kNone, Binding::kCores};
+  const Plan plan = MakePlan(o, TwoCoreMachine());
+  ASSERT_EQ(plan.groups.size(), 2u);
+  // serial: 2 bindings x 1 thread; openmp: 2 bindings x 2 thread counts
+  EXPECT_EQ(plan.groups[0].cells.size(), 6u);
+  EXPECT_EQ(plan.groups[1].dtype, DType::kF64);
+}
+
+TEST(Plan, NamesFollowTheGrammar) {
+  RunOptions o;
+  o.sizes = {1000};
+  o.backends = {"serial+memcpy"};
+  EXPECT_EQ(MakePlan(o, TwoCoreMachine()).groups[0].cells[0].params.backend, "memcpy");
+  for (const char* bad : {"nosuch", "openmp+nosuch", "serial@avx2", "", "+", "open mp", "OPENMP"}) {
+    o.backends = {bad};
+    EXPECT_THROW(MakePlan(o, TwoCoreMachine()), UsageError) << bad;
+  }
+}
+
+TEST(Plan, UnknownBackendListsTheValidOnes) {
+  RunOptions o;
+  o.backends = {"nosuch"};
+  try {
+    MakePlan(o, TwoCoreMachine());
+    FAIL() << "expected a UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("openmp"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Plan, RejectsBadThreadCounts) {
+  RunOptions o;
+  o.sizes = {1000};
+  for (int t : {0, -1, 129}) {
+    o.threads = {t};
+    EXPECT_THROW(MakePlan(o, TwoCoreMachine()), UsageError) << t;
+  }
+  o.threads = {128};
+  EXPECT_NO_THROW(MakePlan(o, TwoCoreMachine()));
+}
+
+TEST(Plan, RefusesSizesThatDoNotFitBeforeAllocating) {
+  RunOptions o;
+  o.sizes = {3 * kGiB};  // 24 GiB of f32 arrays per cell on a 20 GiB machine
+  EXPECT_THROW(MakePlan(o, TwoCoreMachine()), UsageError);
+}
+
+TEST(Plan, MeasuresOneAfterAnotherWhenTheGroupDoesNotFitTogether) {
+  RunOptions o;
+  o.sizes = {1ull << 30};  // 8 GiB per cell (x, y): 4 cells do not fit in 20 GiB together
+  const Plan plan = MakePlan(o, TwoCoreMachine());
+  ASSERT_EQ(plan.groups.size(), 1u);
+  EXPECT_TRUE(plan.groups[0].sequential);
+  EXPECT_FALSE(plan.notes.empty());
+}
+
+TEST(Plan, DefaultDramLevelIsSkippedWithANoteWhenMemoryIsShort) {
+  MachineLimits small = TwoCoreMachine();
+  small.available_memory = 1 * kGiB;  // DRAM cell needs 1.875 GiB
+  const Plan plan = MakePlan(RunOptions{}, small);
+  EXPECT_EQ(plan.groups.size(), 3u);
+  ASSERT_FALSE(plan.notes.empty());
+  EXPECT_NE(plan.notes.back().find("DRAM"), std::string::npos);
+}
+
+TEST(Plan, RejectsUnknownAndMissingLevels) {
+  RunOptions o;
+  o.levels = {"L7"};
+  EXPECT_THROW(MakePlan(o, TwoCoreMachine()), UsageError);
+  MachineLimits no_l3 = TwoCoreMachine();
+  no_l3.caches.l3 = 0;
+  o.levels = {"L3"};
+  EXPECT_THROW(MakePlan(o, no_l3), UsageError);
+}
+
+}  // namespace
+}  // namespace sqb

@@ -1,0 +1,88 @@
+// Size parsing and formatting, and choosing sizes and levels from given cache sizes.
+#include "harness/sizes.h"
+
+#include <gtest/gtest.h>
+
+namespace sqb {
+namespace {
+
+std::optional<std::uint64_t> Parse(const char* s) {
+  std::string error;
+  auto n = ParseCount(s, &error);
+  if (!n) EXPECT_FALSE(error.empty()) << s;
+  return n;
+}
+
+TEST(ParseCount, AcceptsPlainAndSuffixedCounts) {
+  EXPECT_EQ(Parse("4096"), 4096u);
+  EXPECT_EQ(Parse("4Ki"), 4096u);
+  EXPECT_EQ(Parse("1Mi"), 1u << 20);
+  EXPECT_EQ(Parse("2Gi"), 2ull << 30);
+  EXPECT_EQ(Parse("4K"), 4000u);
+  EXPECT_EQ(Parse("1M"), 1000000u);
+  EXPECT_EQ(Parse("3G"), 3000000000u);
+  EXPECT_EQ(Parse("1000003"), 1000003u);
+}
+
+TEST(ParseCount, RejectsBadInputWithAReason) {
+  for (const char* bad : {"", "0", "0Ki", "-5", "-1Mi", "abc", "4Xi", "4ki", "4 Ki", "1.5M",
+                          "4KiB", "Ki", "99999999999999999999", "300000Gi"}) {
+    std::string error;
+    EXPECT_FALSE(ParseCount(bad, &error).has_value()) << bad;
+    EXPECT_NE(error.find("invalid size"), std::string::npos) << bad << ": " << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << "one line";
+  }
+}
+
+TEST(FormatCount, ShortestExactSpelling) {
+  EXPECT_EQ(FormatCount(3072), "3Ki");
+  EXPECT_EQ(FormatCount(251658240), "240Mi");
+  EXPECT_EQ(FormatCount(2ull << 30), "2Gi");
+  EXPECT_EQ(FormatCount(1000003), "1000003");
+  EXPECT_EQ(FormatCount(1000), "1000");
+}
+
+TEST(FormatBytes, BinaryUnits) {
+  EXPECT_EQ(FormatBytes(512), "512 B");
+  EXPECT_EQ(FormatBytes(48 << 10), "48 KiB");
+  EXPECT_EQ(FormatBytes(3ull << 29), "1.50 GiB");
+}
+
+constexpr CacheSizes kThisMachine{48 << 10, 2 << 20, 480ull << 20};
+
+TEST(ElementsForLevel, HalfOfEachCacheAndFourTimesTheLast) {
+  EXPECT_EQ(ElementsForLevel("L1", kThisMachine, DType::kF32), 3072u);  // 24 KiB of x + y
+  EXPECT_EQ(ElementsForLevel("L1", kThisMachine, DType::kF64), 1536u);
+  EXPECT_EQ(ElementsForLevel("L2", kThisMachine, DType::kF32), 131072u);
+  EXPECT_EQ(ElementsForLevel("L3", kThisMachine, DType::kF32), 31457280u);
+  EXPECT_EQ(ElementsForLevel("DRAM", kThisMachine, DType::kF32), 251658240u);  // 1920 MiB
+  EXPECT_EQ(ElementsForLevel("DRAM", kThisMachine, DType::kF64), 125829120u);
+}
+
+TEST(ElementsForLevel, DramIsAtLeastFourTimesTheLastLevelAfterRounding) {
+  const CacheSizes odd{32 << 10, 1280 << 10, 35ull << 20};  // 35 MiB L3
+  const auto n = ElementsForLevel("DRAM", odd, DType::kF32);
+  ASSERT_TRUE(n);
+  EXPECT_GE(*n * 8, 4 * odd.l3);
+  EXPECT_EQ(*n % (1 << 20), 0u);
+}
+
+TEST(ElementsForLevel, MissingLevels) {
+  const CacheSizes no_l3{32 << 10, 1 << 20, 0};
+  EXPECT_FALSE(ElementsForLevel("L3", no_l3, DType::kF32).has_value());
+  EXPECT_EQ(ElementsForLevel("DRAM", no_l3, DType::kF32), 1u << 20);  // 4 x L2 = 8 MiB of x + y
+  EXPECT_FALSE(ElementsForLevel("L9", no_l3, DType::kF32).has_value());
+}
+
+TEST(ClassifyLevel, WorkingSetAgainstCaches) {
+  EXPECT_EQ(ClassifyLevel(24 << 10, kThisMachine), "L1");
+  EXPECT_EQ(ClassifyLevel(48 << 10, kThisMachine), "L1");
+  EXPECT_EQ(ClassifyLevel(1 << 20, kThisMachine), "L2");
+  EXPECT_EQ(ClassifyLevel(240ull << 20, kThisMachine), "L3");
+  EXPECT_EQ(ClassifyLevel(1ull << 30, kThisMachine), "L3+");
+  EXPECT_EQ(ClassifyLevel(1920ull << 20, kThisMachine), "DRAM");
+  EXPECT_EQ(ClassifyLevel(1 << 20, CacheSizes{}), "DRAM");
+}
+
+}  // namespace
+}  // namespace sqb
