@@ -10,11 +10,9 @@ template <typename T>
 class ChunkedCell final : public Cell {
  public:
   ChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor, ChunkFn<T> chunk)
-      : n_(params.elements),
-        offset_(params.offset),
-        executor_(std::move(executor)),
-        chunk_(chunk) {
-    if (chunk_ == nullptr) throw CellError("chunk kernel has no " + std::string(Name(params.dtype)));
+      : n_(params.elements), offset_(params.offset), executor_(std::move(executor)), chunk_(chunk) {
+    if (chunk_ == nullptr)
+      throw CellError("chunk kernel has no " + std::string(Name(params.dtype)));
   }
 
   void Setup(const FillFn& fill) override {
@@ -32,7 +30,8 @@ class ChunkedCell final : public Cell {
   void Unbind() override { executor_->Unbind(); }
 
   void Run() override {
-    executor_->ForEachRange(n_, [this](std::size_t b, std::size_t e) { chunk_(x_ + b, y_ + b, e - b); });
+    executor_->ForEachRange(
+        n_, [this](std::size_t b, std::size_t e) { chunk_(x_ + b, y_ + b, e - b); });
   }
 
   HostArrays ReadBack() override { return {x_, y_, n_}; }

@@ -1,9 +1,10 @@
 // The command line (CLI11, kept to this one translation unit: it is slow to compile).
 #include "harness/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <thread>
@@ -56,19 +57,23 @@ struct RawRunOptions {
     for (const auto& t : threads) c.plan.threads.push_back(ParseNumber<int>(t, "thread count"));
     if (!bindings.empty()) c.plan.bindings.clear();
     for (const auto& b : bindings) {
-      if (b == "none") c.plan.bindings.push_back(Binding::kNone);
-      else if (b == "cores") c.plan.bindings.push_back(Binding::kCores);
-      else throw UsageError(fmt::format("unknown binding '{}' (valid: none, cores)", b));
+      if (b == "none")
+        c.plan.bindings.push_back(Binding::kNone);
+      else if (b == "cores")
+        c.plan.bindings.push_back(Binding::kCores);
+      else
+        throw UsageError(fmt::format("unknown binding '{}' (valid: none, cores)", b));
     }
     if (!offsets.empty()) c.plan.offsets.clear();
     for (const auto& o : offsets) {
       const auto v = ParseNumber<std::uint64_t>(o, "offset");
-      if (v > (1u << 20)) throw UsageError(fmt::format("offset {} too large (at most 1Mi elements)", v));
+      if (v > (1u << 20))
+        throw UsageError(fmt::format("offset {} too large (at most 1Mi elements)", v));
       c.plan.offsets.push_back(v);
     }
     if (samples < kMinSamples)
-      throw UsageError(fmt::format("--samples {}: at least {} samples are always taken", samples,
-                                   kMinSamples));
+      throw UsageError(
+          fmt::format("--samples {}: at least {} samples are always taken", samples, kMinSamples));
     if (!(min_time > 0)) throw UsageError(fmt::format("--min-time {}: must be > 0", min_time));
     if (!(max_time > 0)) throw UsageError(fmt::format("--max-time {}: must be > 0", max_time));
     c.measure.samples = samples;
@@ -76,7 +81,8 @@ struct RawRunOptions {
     c.measure.max_time_s = max_time;
     c.measure.seed = seed;
     const auto f = ParseFormat(format);
-    if (!f) throw UsageError(fmt::format("unknown format '{}' (valid: table, csv, json, md)", format));
+    if (!f)
+      throw UsageError(fmt::format("unknown format '{}' (valid: table, csv, json, md)", format));
     c.format = *f;
     c.out = out;
     if (!out.empty()) {
@@ -126,9 +132,11 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o) {
                              MeasureSettings{}.max_time_s));
   run.add_option("--seed", o.seed, "Seed of the round order shuffle (default: 0)");
   run.add_option("--format", o.format, "Output format: table, csv, json, md (default: table)");
-  run.add_option("--out", o.out, "Write the output to this file instead of stdout (default: stdout)");
-  run.add_option("--results-dir", o.results_dir,
-                 "Folder for the saved report, <dir>/<host>/<UTC time>.{json,md} (default: results)");
+  run.add_option("--out", o.out,
+                 "Write the output to this file instead of stdout (default: stdout)");
+  run.add_option(
+      "--results-dir", o.results_dir,
+      "Folder for the saved report, <dir>/<host>/<UTC time>.{json,md} (default: results)");
   run.add_flag("--no-save", o.no_save, "Do not save the report (default: save)");
 }
 
@@ -144,20 +152,30 @@ int PrintUsageError(std::string_view message) {
 
 int Main(int argc, char** argv) {
   CaptureOriginalAffinity();
-  CLI::App app{"squarebench: one kernel (y = x * x) run every way this machine can, verified "
-               "bitwise and measured against its own limits.\nWith no arguments: `run` with "
-               "every default.",
-               "squarebench"};
+  CLI::App app{
+      "squarebench: one kernel (y = x * x) run every way this machine can, verified "
+      "bitwise and measured against its own limits.\nWith no arguments: `run` with "
+      "every default.",
+      "squarebench"};
   app.set_version_flag("--version", SQB_VERSION);
   app.require_subcommand(0, 1);
   RawRunOptions raw;
   CLI::App* run = app.add_subcommand("run", "Measure backends x sizes (the default command)");
   AddRunOptions(*run, raw);
-  CLI::App* list = app.add_subcommand("list", "Every compiled backend and variant, and whether it can run here");
+  CLI::App* list =
+      app.add_subcommand("list", "Every compiled backend and variant, and whether it can run here");
   CLI::App* info = app.add_subcommand("info", "The machine and build fingerprint, with warnings");
 
+  // `squarebench --sizes 1Mi` means `squarebench run --sizes 1Mi`: run is the default command.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0].rfind('-', 0) == 0 && args[0] != "-h" && args[0] != "--help" &&
+      args[0] != "--version") {
+    args.insert(args.begin(), "run");
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
+
   try {
-    app.parse(argc, argv);
+    app.parse(args);
     if (*list) return ListBackends();
     if (*info) return ShowInfo();
     RunCommand command = raw.Resolve();

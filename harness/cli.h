@@ -3,10 +3,10 @@
 
 namespace sqb {
 
-inline constexpr int kExitOk = 0;            // every row verified
-inline constexpr int kExitUsage = 2;         // bad input, before anything runs
-inline constexpr int kExitFailed = 3;        // some row FAILED or ERROR
-inline constexpr int kExitInterrupted = 130; // Ctrl-C: what was measured is written, incomplete
+inline constexpr int kExitOk = 0;             // every row verified
+inline constexpr int kExitUsage = 2;          // bad input, before anything runs
+inline constexpr int kExitFailed = 3;         // some row FAILED or ERROR
+inline constexpr int kExitInterrupted = 130;  // Ctrl-C: what was measured is written, incomplete
 
 int Main(int argc, char** argv);
 

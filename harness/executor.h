@@ -77,7 +77,9 @@ inline Range StaticRange(std::size_t n, std::size_t parts, std::size_t index) {
   const std::size_t per = blocks / parts, extra = blocks % parts;
   const std::size_t first = index * per + (index < extra ? index : extra);
   const std::size_t last = first + per + (index < extra ? 1 : 0);
-  const auto clamp = [n](std::size_t block) { return block * kSplitAlign < n ? block * kSplitAlign : n; };
+  const auto clamp = [n](std::size_t block) {
+    return block * kSplitAlign < n ? block * kSplitAlign : n;
+  };
   return {clamp(first), clamp(last)};
 }
 

@@ -1,4 +1,5 @@
-// A non-owning reference to a callable (as C++26's std::function_ref): no allocation on timed paths.
+// A non-owning reference to a callable (as C++26's std::function_ref): no allocation on timed
+// paths.
 #pragma once
 
 #include <memory>

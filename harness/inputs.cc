@@ -30,7 +30,8 @@ template <>
 float TimedInput<float>(std::uint64_t i) {
   const std::uint64_t h = SplitMix64(i);
   // exponent of 1.0f, 23 hashed mantissa bits, hashed sign
-  const auto bits = static_cast<std::uint32_t>(0x3f800000u | (h & 0x7fffffu) | ((h >> 32) & 0x80000000u));
+  const auto bits =
+      static_cast<std::uint32_t>(0x3f800000u | (h & 0x7fffffu) | ((h >> 32) & 0x80000000u));
   return std::bit_cast<float>(bits);
 }
 

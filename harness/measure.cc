@@ -32,7 +32,9 @@ struct Slot {
   int target_samples = kMinSamples;
   int busy_waits = 0;  // samples taken while other threads were still busy
   bool live() const { return cell != nullptr && record.status == CellStatus::kOk; }
-  bool done() const { return !live() || static_cast<int>(record.wall.samples.size()) >= target_samples; }
+  bool done() const {
+    return !live() || static_cast<int>(record.wall.samples.size()) >= target_samples;
+  }
 };
 
 void Fail(Slot& s, CellStatus status, const std::string& stage, const std::string& what) {
@@ -94,7 +96,8 @@ void Calibrate(Slot& s, const MeasureSettings& m) {
   if (!s.live()) return;
   s.cell->TakeKernelSeconds();
   s.record.calls_per_sample = s.calls;
-  const double per_sample = (static_cast<double>(s.calls) + 1) * per_call + 1e-3;  // + warm-up, wait
+  const double per_sample =
+      (static_cast<double>(s.calls) + 1) * per_call + 1e-3;  // + warm-up, wait
   const int affordable = static_cast<int>(m.max_time_s / per_sample);
   s.target_samples = std::clamp(affordable, kMinSamples, std::max(kMinSamples, m.samples));
 }
@@ -142,15 +145,15 @@ void Finish(Slot& s) {
   if (st.err_pct > kNoisyErrPct)
     r.flags.push_back(fmt::format("noisy: err {:.1f}% > {:.0f}%", st.err_pct, kNoisyErrPct));
   if (st.median > kUnstableRatio * st.best)
-    r.flags.push_back(fmt::format("unstable: median/best {:.2f} > {:.2f}", st.median / st.best,
-                                  kUnstableRatio));
+    r.flags.push_back(
+        fmt::format("unstable: median/best {:.2f} > {:.2f}", st.median / st.best, kUnstableRatio));
   if (st.outliers > 0)
     r.flags.push_back(fmt::format("{} outlier(s): modified z-score > 10", st.outliers));
   if (static_cast<int>(taken) < s.target_samples)
     r.flags.push_back(fmt::format("incomplete: {} of {} samples", taken, s.target_samples));
   if (s.busy_waits > 0)
-    r.flags.push_back(fmt::format("{} sample(s) started while other threads were still busy",
-                                  s.busy_waits));
+    r.flags.push_back(
+        fmt::format("{} sample(s) started while other threads were still busy", s.busy_waits));
 }
 
 std::string Describe(const SizeGroup& g) {
@@ -161,7 +164,8 @@ std::string Describe(const SizeGroup& g) {
 // Measures the slots in [first, last) together: calibrate, then shuffled rounds until each has its
 // samples. Returns false when stopped.
 bool MeasureTogether(std::vector<Slot>& slots, std::size_t first, std::size_t last,
-                     const MeasureSettings& m, const std::atomic<bool>& stop, std::mt19937_64& rng) {
+                     const MeasureSettings& m, const std::atomic<bool>& stop,
+                     std::mt19937_64& rng) {
   for (std::size_t i = first; i < last; ++i) {
     if (stop) return false;
     if (slots[i].live()) Calibrate(slots[i], m);

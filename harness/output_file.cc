@@ -1,4 +1,5 @@
-// Output files are written whole or not at all: to a temporary file beside the target, then renamed.
+// Output files are written whole or not at all: to a temporary file beside the target, then
+// renamed.
 #include "harness/output_file.h"
 
 #include <fcntl.h>

@@ -36,11 +36,11 @@ ResolvedBackend ResolveBackend(const std::string& text) {
   const BackendInfo* info = well_formed ? FindBackend(ComposeName(executor, chunk)) : nullptr;
   if (info == nullptr)
     throw UsageError(fmt::format("unknown backend '{}' (valid: {})", text, ValidBackendNames()));
-  if (at == std::string::npos)
-    return {info, info->variants.empty() ? "" : info->variants.front()};
+  if (at == std::string::npos) return {info, info->variants.empty() ? "" : info->variants.front()};
   const std::string variant = text.substr(at + 1);
   if (info->variants.empty())
-    throw UsageError(fmt::format("backend '{}' has no variants (asked for '{}')", info->name, text));
+    throw UsageError(
+        fmt::format("backend '{}' has no variants (asked for '{}')", info->name, text));
   if (std::find(info->variants.begin(), info->variants.end(), variant) == info->variants.end())
     throw UsageError(fmt::format("unknown variant '{}' of backend '{}' (valid: {})", variant,
                                  info->name, fmt::join(info->variants, ", ")));
@@ -69,7 +69,8 @@ std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions&
   }
   const bool defaults = o.levels.empty();
   const std::vector<std::string> levels =
-      defaults ? std::vector<std::string>(std::begin(kLevelNames), std::end(kLevelNames)) : o.levels;
+      defaults ? std::vector<std::string>(std::begin(kLevelNames), std::end(kLevelNames))
+               : o.levels;
   for (const auto& level : levels) {
     if (std::find(std::begin(kLevelNames), std::end(kLevelNames), level) == std::end(kLevelNames))
       throw UsageError(fmt::format("unknown level '{}' (valid: L1, L2, L3, DRAM)", level));
@@ -97,7 +98,8 @@ MachineLimits CurrentMachineLimits() {
   const Topology& t = MachineTopology();
   MachineLimits m;
   m.caches = {t.l1d_bytes, t.l2_bytes, t.l3_bytes};
-  m.cores = t.cores > 0 ? t.cores : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  m.cores =
+      t.cores > 0 ? t.cores : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   m.available_memory = AvailableMemoryBytes();
   return m;
 }
@@ -127,7 +129,8 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
     for (const auto& name : o.backends) {
       const ResolvedBackend r = ResolveBackend(name);
       const std::string why = r.info->unavailable_reason(r.variant);
-      if (!why.empty()) throw UsageError(fmt::format("backend '{}' cannot run here: {}", name, why));
+      if (!why.empty())
+        throw UsageError(fmt::format("backend '{}' cannot run here: {}", name, why));
       const bool seen = std::any_of(backends.begin(), backends.end(), [&](const auto& b) {
         return b.info == r.info && b.variant == r.variant;
       });

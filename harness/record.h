@@ -37,9 +37,9 @@ struct CellRecord {
   std::string message;    // why FAILED / ERROR / SKIPPED
   std::string placement;  // where it ran, e.g. "cpus 0,1"
   std::uint64_t calls_per_sample = 0;
-  Timing wall;                         // end-to-end, timed by the harness
-  std::optional<Timing> kernel_only;   // device-side, reported by device backends
-  std::vector<std::string> flags;      // e.g. "noisy: err 7.1% > 5%"
+  Timing wall;                        // end-to-end, timed by the harness
+  std::optional<Timing> kernel_only;  // device-side, reported by device backends
+  std::vector<std::string> flags;     // e.g. "noisy: err 7.1% > 5%"
 };
 
 // Ordered key/value facts about the machine and build; compared field by field between reports.
@@ -52,8 +52,8 @@ struct Fingerprint {
 struct Report {
   int schema_version = kSchemaVersion;
   std::string tool_version;
-  bool complete = true;            // false when interrupted
-  std::string started_utc;         // ISO 8601, e.g. 2026-11-24T22:05:00Z
+  bool complete = true;     // false when interrupted
+  std::string started_utc;  // ISO 8601, e.g. 2026-11-24T22:05:00Z
   double wall_seconds = 0;
   std::vector<std::string> command_line;
   std::vector<std::pair<std::string, std::string>> environment;  // OMP_*, GOMP_*, KMP_*, TBB_*

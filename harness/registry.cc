@@ -37,8 +37,8 @@ BackendInfo Compose(const ExecutorInfo& e, const ChunkKernelInfo& k) {
   b.name = ComposeName(e.name, k.name);
   b.executor = e.name;
   b.chunk_kernel = k.name;
-  b.description = k.name == kScalarChunkKernel ? e.description
-                                                : e.description + ", chunks: " + k.description;
+  b.description =
+      k.name == kScalarChunkKernel ? e.description : e.description + ", chunks: " + k.description;
   b.operation = k.operation;
   b.parallel = e.parallel;
   const auto& only = k.default_executors;

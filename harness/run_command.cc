@@ -88,7 +88,8 @@ std::vector<std::pair<std::string, std::string>> Settings(const RunCommand& c) {
 std::string ReportStem(const std::string& dir, std::time_t started) {
   const std::string base = dir + "/" + UtcTime(started, "%Y-%m-%dT%H%M%SZ");
   std::string stem = base;
-  for (int i = 2; std::filesystem::exists(stem + ".json"); ++i) stem = fmt::format("{}-{}", base, i);
+  for (int i = 2; std::filesystem::exists(stem + ".json"); ++i)
+    stem = fmt::format("{}-{}", base, i);
   return stem;
 }
 
@@ -121,7 +122,8 @@ int RunBenchmarks(const RunCommand& c) {
   ProgressFn progress;
   if (tty) {
     progress = [t0](const std::string& line) {
-      std::fprintf(stderr, "squarebench: %6.1fs %s\n", SecondsBetween(t0, Clock::now()), line.c_str());
+      std::fprintf(stderr, "squarebench: %6.1fs %s\n", SecondsBetween(t0, Clock::now()),
+                   line.c_str());
     };
   }
   g_stop = false;
@@ -163,7 +165,8 @@ int ListBackends() {
   std::string text = fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", "backend", width, "variants",
                                  "default", "runs", "description / why not");
   for (const auto& b : Backends()) {
-    const std::vector<std::string> variants = b.variants.empty() ? std::vector<std::string>{""} : b.variants;
+    const std::vector<std::string> variants =
+        b.variants.empty() ? std::vector<std::string>{""} : b.variants;
     for (const auto& v : variants) {
       const std::string why = b.unavailable_reason(v);
       text += fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", b.name, width, v.empty() ? "-" : v,
@@ -171,8 +174,9 @@ int ListBackends() {
                           why.empty() ? "here" : "no", why.empty() ? b.description : why);
     }
   }
-  text += "\nName grammar: <executor>[+<chunk kernel>][@<variant>]; the serial executor and the "
-          "scalar chunk kernel are implied (\"memcpy\" = serial+memcpy, \"openmp\" = openmp+scalar).\n";
+  text +=
+      "\nName grammar: <executor>[+<chunk kernel>][@<variant>]; the serial executor and the "
+      "scalar chunk kernel are implied (\"memcpy\" = serial+memcpy, \"openmp\" = openmp+scalar).\n";
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }

@@ -14,7 +14,7 @@ struct RunCommand {
   RunOptions plan;
   MeasureSettings measure;
   Format format = Format::kTable;
-  std::string out;                    // "" = stdout
+  std::string out;  // "" = stdout
   std::string results_dir = "results";
   bool save = true;
   std::vector<std::string> command_line;

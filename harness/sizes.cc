@@ -72,10 +72,14 @@ std::optional<std::uint64_t> ElementsForLevel(std::string_view level, const Cach
                                               DType t) {
   const std::uint64_t per_element_pair = 2 * SizeOf(t);  // x and y
   std::uint64_t working_set = 0;
-  if (level == "L1") working_set = c.l1d / 2;
-  else if (level == "L2") working_set = c.l2 / 2;
-  else if (level == "L3") working_set = c.l3 / 2;
-  else if (level == "DRAM") working_set = 4 * LastLevel(c);
+  if (level == "L1")
+    working_set = c.l1d / 2;
+  else if (level == "L2")
+    working_set = c.l2 / 2;
+  else if (level == "L3")
+    working_set = c.l3 / 2;
+  else if (level == "DRAM")
+    working_set = 4 * LastLevel(c);
   if (working_set == 0) return std::nullopt;
   if (level == "DRAM") {  // round up to whole Mi elements: still >= 4x the last level
     const std::uint64_t n = (working_set + per_element_pair - 1) / per_element_pair;

@@ -8,13 +8,13 @@ namespace sqb {
 
 struct SampleStats {
   std::size_t n = 0;
-  double best = 0;     // minimum
+  double best = 0;  // minimum
   double median = 0;
   double ci_low = 0;   // 95% confidence interval of the median from order statistics
   double ci_high = 0;  // (binomial, distribution-free); equals [best, max] when n is small
   double mean = 0;
   double max = 0;
-  double err_pct = 0;  // median absolute deviation as a % of the median
+  double err_pct = 0;        // median absolute deviation as a % of the median
   std::size_t outliers = 0;  // modified z-score (0.6745 * |x - median| / MAD) above 10
 };
 

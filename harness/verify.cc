@@ -49,9 +49,7 @@ std::string Mismatch::Describe() const {
 
 std::optional<Mismatch> FindMismatch(DType t, Operation op, const HostArrays& a,
                                      bool any_nan_matches) {
-  return DispatchDType(t, [&](auto tag) {
-    return Find<decltype(tag)>(op, a, any_nan_matches);
-  });
+  return DispatchDType(t, [&](auto tag) { return Find<decltype(tag)>(op, a, any_nan_matches); });
 }
 
 }  // namespace sqb

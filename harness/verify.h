@@ -12,8 +12,8 @@ namespace sqb {
 
 struct Mismatch {
   std::uint64_t index = 0;
-  std::string got;       // e.g. "0x7f80dead (nan)"
-  std::string expected;  // e.g. "0x3f800000 (1)"
+  std::string got;               // e.g. "0x7f80dead (nan)"
+  std::string expected;          // e.g. "0x3f800000 (1)"
   std::string Describe() const;  // "y[5] = 0x7f80dead (nan), expected 0x3f800000 (1)"
 };
 

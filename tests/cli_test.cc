@@ -52,8 +52,10 @@ class CliTest : public ::testing::Test {
     argv.push_back(nullptr);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, (dir_ / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, (dir_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 1, (dir_ / "stdout").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, (dir_ / "stderr").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid = -1;
     EXPECT_EQ(posix_spawn(&pid, SQB_BINARY, &fa, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&fa);
@@ -191,9 +193,9 @@ TEST_F(CliTest, OutWritesTheChosenFormatWhole) {
 }
 
 TEST_F(CliTest, CtrlCStopsCleanlyAndWritesWhatWasMeasured) {
-  const pid_t pid = Start({"run", "--backends", "serial,openmp", "--sizes", "4Ki,16Mi",
-                           "--samples", "30", "--max-time", "30", "--min-time", "0.05",
-                           "--results-dir", (dir_ / "results").string()});
+  const pid_t pid = Start({"run", "--backends", "serial,openmp", "--sizes", "4Ki,16Mi", "--samples",
+                           "30", "--max-time", "30", "--min-time", "0.05", "--results-dir",
+                           (dir_ / "results").string()});
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   kill(pid, SIGINT);
   const Result r = Wait(pid);

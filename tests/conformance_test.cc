@@ -38,9 +38,9 @@ std::vector<T> SpecialValues() {
           -T(0),
           L::infinity(),
           -L::infinity(),
-          std::bit_cast<T>(Bits(exponent | quiet | 0x1234)),         // quiet NaN, payload
-          std::bit_cast<T>(Bits(sign | exponent | quiet | 0x2a)),   // negative quiet NaN
-          std::bit_cast<T>(Bits(exponent | 0x5)),                   // signalling NaN
+          std::bit_cast<T>(Bits(exponent | quiet | 0x1234)),       // quiet NaN, payload
+          std::bit_cast<T>(Bits(sign | exponent | quiet | 0x2a)),  // negative quiet NaN
+          std::bit_cast<T>(Bits(exponent | 0x5)),                  // signalling NaN
           L::denorm_min(),
           -L::denorm_min(),
           std::bit_cast<T>(Bits(std::bit_cast<Bits>(L::min()) - 1)),  // largest denormal
@@ -101,7 +101,8 @@ TEST_P(Conformance, BitwiseEqualToReference) {
 std::vector<Case> AllCases() {
   std::vector<Case> cases;
   for (const auto& b : Backends()) {
-    const std::vector<std::string> variants = b.variants.empty() ? std::vector<std::string>{""} : b.variants;
+    const std::vector<std::string> variants =
+        b.variants.empty() ? std::vector<std::string>{""} : b.variants;
     const std::vector<int> threads = b.parallel ? std::vector<int>{1, 3} : std::vector<int>{1};
     for (const auto& v : variants)
       for (DType t : {DType::kF32, DType::kF64})

@@ -9,7 +9,9 @@ namespace {
 std::optional<std::uint64_t> Parse(const char* s) {
   std::string error;
   auto n = ParseCount(s, &error);
-  if (!n) EXPECT_FALSE(error.empty()) << s;
+  if (!n) {
+    EXPECT_FALSE(error.empty()) << s;
+  }
   return n;
 }
 
@@ -25,8 +27,8 @@ TEST(ParseCount, AcceptsPlainAndSuffixedCounts) {
 }
 
 TEST(ParseCount, RejectsBadInputWithAReason) {
-  for (const char* bad : {"", "0", "0Ki", "-5", "-1Mi", "abc", "4Xi", "4ki", "4 Ki", "1.5M",
-                          "4KiB", "Ki", "99999999999999999999", "300000Gi"}) {
+  for (const char* bad : {"", "0", "0Ki", "-5", "-1Mi", "abc", "4Xi", "4ki", "4 Ki", "1.5M", "4KiB",
+                          "Ki", "99999999999999999999", "300000Gi"}) {
     std::string error;
     EXPECT_FALSE(ParseCount(bad, &error).has_value()) << bad;
     EXPECT_NE(error.find("invalid size"), std::string::npos) << bad << ": " << error;

@@ -1,11 +1,11 @@
 // A deliberately wrong chunk kernel, registered only in this test binary: the run reports its
 // rows FAILED, keeps measuring the others, and exits with 3.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "harness/cli.h"
 #include "harness/executor.h"
@@ -27,13 +27,19 @@ void Throws(const T*, T*, std::size_t) {
 SQB_REGISTER_CHUNK_KERNEL((ChunkKernelInfo{
     .name = "wrong",
     .description = "squares wrongly at index 5 of each chunk",
-    .resolve = [](const CellParams&) { return ChunkFns{OffByOneAtFive<float>, OffByOneAtFive<double>}; },
+    .resolve =
+        [](const CellParams&) {
+          return ChunkFns{OffByOneAtFive<float>, OffByOneAtFive<double>};
+        },
 }));
 
 SQB_REGISTER_CHUNK_KERNEL((ChunkKernelInfo{
     .name = "throwing",
     .description = "throws from every call",
-    .resolve = [](const CellParams&) { return ChunkFns{Throws<float>, Throws<double>}; },
+    .resolve =
+        [](const CellParams&) {
+          return ChunkFns{Throws<float>, Throws<double>};
+        },
 }));
 
 int RunMain(std::vector<std::string> args) {
@@ -46,8 +52,9 @@ int RunMain(std::vector<std::string> args) {
 
 nlohmann::json RunToJson(const std::vector<std::string>& backends, int* code) {
   const auto out = std::filesystem::temp_directory_path() / "sqb_wrong_backend_test.json";
-  std::vector<std::string> args = {"run", "--sizes", "1000", "--no-save", "--max-time", "0.01",
-                                   "--format", "json", "--out", out.string(), "--backends"};
+  std::vector<std::string> args = {"run",        "--sizes",    "1000",      "--no-save",
+                                   "--max-time", "0.01",       "--format",  "json",
+                                   "--out",      out.string(), "--backends"};
   std::string list;
   for (const auto& b : backends) list += (list.empty() ? "" : ",") + b;
   args.push_back(list);

@@ -18,10 +18,13 @@ SQB_REGISTER_CHUNK_KERNEL((ChunkKernelInfo{
     .description = "glibc memcpy (copy ceiling)",
     .operation = Operation::kCopy,
     .in_default_run = true,
-    .default_executors = {"openmp"},
+    .default_executors = {kSerialExecutor, "openmp"},
     .variants = {},
     .unavailable_reason = [](const std::string&) { return std::string(); },
-    .resolve = [](const CellParams&) { return ChunkFns{CopyChunk<float>, CopyChunk<double>}; },
+    .resolve =
+        [](const CellParams&) {
+          return ChunkFns{CopyChunk<float>, CopyChunk<double>};
+        },
 }));
 
 }  // namespace

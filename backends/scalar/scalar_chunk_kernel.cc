@@ -20,7 +20,10 @@ SQB_REGISTER_CHUNK_KERNEL((ChunkKernelInfo{
     .default_executors = {},
     .variants = {},
     .unavailable_reason = [](const std::string&) { return std::string(); },
-    .resolve = [](const CellParams&) { return ChunkFns{SquareChunk<float>, SquareChunk<double>}; },
+    .resolve =
+        [](const CellParams&) {
+          return ChunkFns{SquareChunk<float>, SquareChunk<double>};
+        },
 }));
 
 }  // namespace
