@@ -19,6 +19,8 @@ bool SameGroup(const CellParams& a, const CellParams& b) {
 
 std::string GroupTitle(const CellRecord& c) {
   const CellParams& p = c.params;
+  // Default backends that cannot run here are recorded once, before any size is chosen.
+  if (p.elements == 0) return "not run: cannot run on this machine";
   std::string offset = p.offset == 0 ? "" : fmt::format(", y offset {} elements", p.offset);
   return fmt::format("{}, {} elements{}: {} per array, {} working set (2 arrays), in {}",
                      Name(p.dtype), FormatElements(p.elements), offset,

@@ -259,6 +259,19 @@ TEST(Reporters, TableFailedRowShowsNoNumbers) {
   EXPECT_FALSE(std::regex_search(row, std::regex(R"(\d\.\d|%)"))) << row;
 }
 
+TEST(Reporters, BackendsThatCannotRunHereGetTheirOwnBlock) {
+  Report r = MakeReport();
+  CellRecord skipped = Cell("gpuonly", "gpuonly", "scalar", 0, 1);
+  skipped.level.clear();
+  skipped.status = CellStatus::kSkipped;
+  skipped.message = "no device: error 35";
+  r.cells.push_back(skipped);
+  const std::string table = RenderTable(r);
+  EXPECT_NE(table.find("not run: cannot run on this machine"), std::string::npos) << table;
+  EXPECT_NE(LineContaining(table, "gpuonly").find("no device: error 35"), std::string::npos);
+  EXPECT_EQ(table.find("0 elements"), std::string::npos);
+}
+
 TEST(Reporters, IncompleteReportSaysSoFirst) {
   Report r = MakeReport();
   r.complete = false;
