@@ -62,6 +62,17 @@ class Cell {
 
   // Where the work ran, for the report (e.g. "cpus 0,1"). Valid after Setup.
   virtual std::string Placement() const { return ""; }
+
+  // What ran, as resolved here, in a few words (e.g. "AVX3 x16, streaming stores"). Valid after
+  // Setup; "" when the name says it all.
+  virtual std::string Summary() const { return ""; }
+};
+
+// A backend-specific option: each value the user lists becomes its own cell (and part of its key).
+struct KnobInfo {
+  std::string name;                 // as on the command line without "--", e.g. "stores"
+  std::vector<std::string> values;  // the accepted values
+  std::string default_value;
 };
 
 // A compiled backend as the registry knows it.
@@ -77,6 +88,7 @@ struct BackendInfo {
   // accepts any NaN where a NaN is expected, and only then.
   bool canonicalizes_nan = false;
   std::vector<std::string> variants;  // empty when the backend has none; [0] is the default
+  std::vector<KnobInfo> knobs;        // every cell carries a value for each
   // Cheap, no side effects: "" when `variant` can run here, else the reason why not.
   std::function<std::string(const std::string& variant)> unavailable_reason;
   // Makes the cell for fully resolved params (backend, variant, dtype, size, threads, ...).

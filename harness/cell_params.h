@@ -29,4 +29,10 @@ struct CellParams {
   std::uint64_t BytesPerArray() const { return SizeOf(dtype) * elements; }
 };
 
+// The value of a knob in a cell's params; "" when the cell has no such knob.
+inline std::string KnobValue(const CellParams& p, const std::string& knob) {
+  const auto it = p.knobs.find(knob);
+  return it == p.knobs.end() ? "" : it->second;
+}
+
 }  // namespace sqb

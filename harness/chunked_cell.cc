@@ -1,6 +1,8 @@
 // The cell of every composed backend: an executor spreading a chunk kernel over host arrays.
 #include "harness/chunked_cell.h"
 
+#include <string>
+
 #include "harness/page_buffer.h"
 
 namespace sqb {
@@ -9,15 +11,22 @@ namespace {
 template <typename T>
 class ChunkedCell final : public Cell {
  public:
-  ChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor, ChunkFn<T> chunk)
-      : n_(params.elements), offset_(params.offset), executor_(std::move(executor)), chunk_(chunk) {
+  ChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor, ChunkFn<T> chunk,
+              std::string summary)
+      : n_(params.elements),
+        offset_(params.offset),
+        huge_pages_(KnobValue(params, kHugePagesKnob.name) == "on"),
+        executor_(std::move(executor)),
+        chunk_(chunk),
+        summary_(std::move(summary)) {
+    if (huge_pages_) summary_ += std::string(summary_.empty() ? "" : ", ") + "huge pages";
     if (chunk_ == nullptr)
       throw CellError("chunk kernel has no " + std::string(Name(params.dtype)));
   }
 
   void Setup(const FillFn& fill) override {
-    x_buffer_ = PageBuffer(n_ * sizeof(T));
-    y_buffer_ = PageBuffer((n_ + offset_) * sizeof(T));
+    x_buffer_ = PageBuffer(n_ * sizeof(T), huge_pages_);
+    y_buffer_ = PageBuffer((n_ + offset_) * sizeof(T), huge_pages_);
     x_ = static_cast<T*>(x_buffer_.data());
     y_ = static_cast<T*>(y_buffer_.data()) + offset_;
     // First touch under the same binding and split as the timed runs.
@@ -36,12 +45,15 @@ class ChunkedCell final : public Cell {
 
   HostArrays ReadBack() override { return {x_, y_, n_}; }
   std::string Placement() const override { return executor_->Placement(); }
+  std::string Summary() const override { return summary_; }
 
  private:
   std::size_t n_;
   std::size_t offset_;
+  bool huge_pages_;
   std::unique_ptr<Executor> executor_;
   ChunkFn<T> chunk_;
+  std::string summary_;
   PageBuffer x_buffer_;
   PageBuffer y_buffer_;
   T* x_ = nullptr;
@@ -53,8 +65,8 @@ class ChunkedCell final : public Cell {
 std::unique_ptr<Cell> MakeChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor,
                                       const ChunkFns& fns) {
   if (params.dtype == DType::kF32)
-    return std::make_unique<ChunkedCell<float>>(params, std::move(executor), fns.f32);
-  return std::make_unique<ChunkedCell<double>>(params, std::move(executor), fns.f64);
+    return std::make_unique<ChunkedCell<float>>(params, std::move(executor), fns.f32, fns.summary);
+  return std::make_unique<ChunkedCell<double>>(params, std::move(executor), fns.f64, fns.summary);
 }
 
 }  // namespace sqb

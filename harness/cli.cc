@@ -29,6 +29,7 @@ T ParseNumber(const std::string& text, const char* what) {
 // Turns the raw option strings into a RunCommand; throws UsageError on any bad value.
 struct RawRunOptions {
   std::vector<std::string> backends, dtypes, sizes, levels, threads, bindings, offsets;
+  std::vector<std::string> stores, hugepages;  // backend knobs, validated by the planner
   int samples = MeasureSettings{}.samples;
   double min_time = MeasureSettings{}.min_time_s;
   double max_time = MeasureSettings{}.max_time_s;
@@ -54,6 +55,8 @@ struct RawRunOptions {
       c.plan.sizes.push_back(*n);
     }
     c.plan.levels = levels;
+    if (!stores.empty()) c.plan.knobs["stores"] = stores;
+    if (!hugepages.empty()) c.plan.knobs["hugepages"] = hugepages;
     for (const auto& t : threads) c.plan.threads.push_back(ParseNumber<int>(t, "thread count"));
     if (!bindings.empty()) c.plan.bindings.clear();
     for (const auto& b : bindings) {
@@ -118,6 +121,13 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o) {
       ->delimiter(',');
   run.add_option("--offset", o.offsets,
                  "Elements added to y's start, as STREAM's OFFSET (default: 0)")
+      ->delimiter(',');
+  run.add_option("--stores", o.stores,
+                 "Store policy of SIMD chunk kernels: regular, streaming (non-temporal), auto "
+                 "(streaming when the working set exceeds the last-level cache) (default: auto)")
+      ->delimiter(',');
+  run.add_option("--hugepages", o.hugepages,
+                 "madvise(MADV_HUGEPAGE) on the arrays: off, on (default: off)")
       ->delimiter(',');
   run.add_option("--samples", o.samples,
                  fmt::format("Samples per cell, at least {} (default: {}; --max-time may cut it, "

@@ -46,6 +46,7 @@ using ChunkFn = void (*)(const T* x, T* y, std::size_t n);
 struct ChunkFns {
   ChunkFn<float> f32 = nullptr;
   ChunkFn<double> f64 = nullptr;
+  std::string summary;  // what was resolved, for the report; may be ""
 };
 
 struct ChunkKernelInfo {
@@ -56,7 +57,9 @@ struct ChunkKernelInfo {
   // When non-empty, the default run composes this kernel only with these executors.
   std::vector<std::string> default_executors;
   std::vector<std::string> variants;  // empty when none; [0] is the default
+  std::vector<KnobInfo> knobs;
   std::function<std::string(const std::string& variant)> unavailable_reason;
+  // The chunk functions for a cell's params (variant, knobs, size), as resolved on this machine.
   std::function<ChunkFns(const CellParams&)> resolve;
 };
 

@@ -67,6 +67,7 @@ void Setup(Slot& s) {
     s.cell = p.backend->make_cell(p.params);
     s.cell->Setup(TimedFill(p.params.dtype));
     s.record.placement = s.cell->Placement();
+    s.record.summary = s.cell->Summary();
   } catch (const std::exception& e) {
     Fail(s, CellStatus::kError, "setup", e.what());
   }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -13,16 +14,33 @@
 
 namespace sqb {
 
-PageBuffer::PageBuffer(std::size_t bytes) {
-  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  bytes_ = bytes == 0 ? page : (bytes + page - 1) / page * page;
-  void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    const int err = errno;
-    bytes_ = 0;
-    throw CellError("cannot map " + std::to_string(bytes) + " bytes: " + std::strerror(err));
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+[[noreturn]] void ThrowMapError(std::size_t bytes) {
+  throw CellError("cannot map " + std::to_string(bytes) + " bytes: " + std::strerror(errno));
+}
+}  // namespace
+
+PageBuffer::PageBuffer(std::size_t bytes, bool huge_pages) {
+  const std::size_t page = huge_pages ? kHugePage : static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t size = bytes == 0 ? page : (bytes + page - 1) / page * page;
+  // Over-map by one huge page to find a 2 MiB aligned start, then unmap the slack on both sides.
+  const std::size_t mapped = huge_pages ? size + kHugePage : size;
+  void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) ThrowMapError(bytes);
+  char* start = static_cast<char*>(p);
+  if (huge_pages) {
+    const auto address = reinterpret_cast<std::uintptr_t>(start);
+    char* aligned = start + (kHugePage - address % kHugePage) % kHugePage;
+    if (aligned > start) munmap(start, static_cast<std::size_t>(aligned - start));
+    const std::size_t tail = mapped - static_cast<std::size_t>(aligned - start) - size;
+    if (tail > 0) munmap(aligned + size, tail);
+    start = aligned;
+    madvise(start, size, MADV_HUGEPAGE);
   }
-  data_ = p;
+  data_ = start;
+  bytes_ = size;
 }
 
 PageBuffer::~PageBuffer() {

@@ -9,7 +9,9 @@ namespace sqb {
 class PageBuffer {
  public:
   PageBuffer() = default;
-  explicit PageBuffer(std::size_t bytes);  // throws CellError when the OS refuses
+  // Throws CellError when the OS refuses. With huge_pages, the buffer is 2 MiB aligned and
+  // advised MADV_HUGEPAGE (transparent huge pages; the kernel may still use small pages).
+  explicit PageBuffer(std::size_t bytes, bool huge_pages = false);
   ~PageBuffer();
   PageBuffer(PageBuffer&& other) noexcept;
   PageBuffer& operator=(PageBuffer&& other) noexcept;

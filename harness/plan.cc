@@ -86,6 +86,29 @@ std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions&
   return sizes;
 }
 
+// Every combination of the backend's knob values: the user's lists, else each knob's default.
+std::vector<std::map<std::string, std::string>> KnobCombinations(const BackendInfo& b,
+                                                                 const RunOptions& o) {
+  std::vector<std::map<std::string, std::string>> combos = {{}};
+  for (const KnobInfo& knob : b.knobs) {
+    const auto given = o.knobs.find(knob.name);
+    const std::vector<std::string> values =
+        given == o.knobs.end() ? std::vector<std::string>{knob.default_value} : given->second;
+    std::vector<std::map<std::string, std::string>> next;
+    for (const auto& combo : combos) {
+      for (const auto& v : values) {
+        if (std::find(knob.values.begin(), knob.values.end(), v) == knob.values.end())
+          throw UsageError(fmt::format("invalid --{} value '{}' (valid: {})", knob.name, v,
+                                       fmt::join(knob.values, ", ")));
+        next.push_back(combo);
+        next.back()[knob.name] = v;
+      }
+    }
+    combos = std::move(next);
+  }
+  return combos;
+}
+
 }  // namespace
 
 std::string ValidBackendNames() {
@@ -138,6 +161,14 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
     }
   }
 
+  for (const auto& [knob, values] : o.knobs) {
+    const bool used = std::any_of(backends.begin(), backends.end(), [&](const auto& b) {
+      return std::any_of(b.info->knobs.begin(), b.info->knobs.end(),
+                         [&](const KnobInfo& k) { return k.name == knob; });
+    });
+    if (!used) plan.notes.push_back(fmt::format("--{} applies to none of the backends run", knob));
+  }
+
   const int max_threads = 64 * m.cores;
   for (int t : o.threads)
     if (t < 1 || t > max_threads)
@@ -154,20 +185,26 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
         g.offset = offset;
         g.level = ClassifyLevel(2 * SizeOf(dtype) * elements, m.caches);
         for (const auto& b : backends) {
+          const auto knob_combinations = KnobCombinations(*b.info, o);
           for (Binding binding : o.bindings) {
             std::vector<int> cell_threads = b.info->parallel ? threads : std::vector<int>{1};
             for (int t : cell_threads) {
-              PlannedCell c{b.info, {}};
-              c.params.backend = b.info->name + (b.variant.empty() ? "" : "@" + b.variant);
-              c.params.executor = b.info->executor;
-              c.params.chunk_kernel = b.info->chunk_kernel;
-              c.params.variant = b.variant;
-              c.params.dtype = dtype;
-              c.params.elements = elements;
-              c.params.offset = offset;
-              c.params.threads = t;
-              c.params.binding = binding;
-              g.cells.push_back(std::move(c));
+              for (const auto& knobs : knob_combinations) {
+                PlannedCell c{b.info, {}};
+                // The default variant is implied: "highway" runs highway@auto.
+                const bool implied = b.variant.empty() || b.variant == b.info->variants.front();
+                c.params.backend = b.info->name + (implied ? "" : "@" + b.variant);
+                c.params.executor = b.info->executor;
+                c.params.chunk_kernel = b.info->chunk_kernel;
+                c.params.variant = b.variant;
+                c.params.dtype = dtype;
+                c.params.elements = elements;
+                c.params.offset = offset;
+                c.params.threads = t;
+                c.params.binding = binding;
+                c.params.knobs = knobs;
+                g.cells.push_back(std::move(c));
+              }
             }
           }
         }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct RunOptions {
   std::vector<int> threads;          // empty: all cores (parallel backends only)
   std::vector<Binding> bindings = {Binding::kCores};
   std::vector<std::uint64_t> offsets = {0};
+  // Backend knobs by name (e.g. "stores" -> {"regular", "streaming"}); a backend that declares a
+  // knob not given here uses the knob's default.
+  std::map<std::string, std::vector<std::string>> knobs;
 };
 
 struct PlannedCell {

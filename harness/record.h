@@ -36,6 +36,7 @@ struct CellRecord {
   CellStatus status = CellStatus::kOk;
   std::string message;    // why FAILED / ERROR / SKIPPED
   std::string placement;  // where it ran, e.g. "cpus 0,1"
+  std::string summary;    // what ran, as resolved, e.g. "AVX3 x16, streaming stores"
   std::uint64_t calls_per_sample = 0;
   Timing wall;                        // end-to-end, timed by the harness
   std::optional<Timing> kernel_only;  // device-side, reported by device backends

@@ -9,7 +9,7 @@
 namespace sqb {
 namespace {
 
-constexpr std::array<std::string_view, 30> kHeader = {"backend",
+constexpr std::array<std::string_view, 31> kHeader = {"backend",
                                                       "executor",
                                                       "chunk_kernel",
                                                       "variant",
@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, 30> kHeader = {"backend",
                                                       "status",
                                                       "message",
                                                       "placement",
+                                                      "summary",
                                                       "calls_per_sample",
                                                       "samples",
                                                       "best_s",
@@ -86,6 +87,7 @@ std::vector<std::string> Row(const CellRecord& c) {
                                   std::string(Name(c.status)),
                                   c.message,
                                   c.placement,
+                                  c.summary,
                                   fmt::format("{}", c.calls_per_sample)};
   // Timing columns only for verified cells: a FAILED cell's time measures the wrong computation.
   bool measured = c.status == CellStatus::kOk && c.wall.stats.n > 0;

@@ -64,6 +64,7 @@ Json CellJson(const CellRecord& c) {
   j["status"] = Name(c.status);
   j["message"] = c.message;
   j["placement"] = c.placement;
+  j["summary"] = c.summary;
   j["calls_per_sample"] = c.calls_per_sample;
   j["wall"] = TimingJson(p, c.wall);
   if (c.kernel_only) j["kernel_only"] = TimingJson(p, *c.kernel_only);

@@ -68,7 +68,7 @@ class GroupBuilder {
       ResultRow k;
       k.cell = &c;
       k.kernel_only = true;
-      k.text[kBackendColumn] = CellLabel(c.params) + " (kernel-only)";
+      k.text[kBackendColumn] = CellLabel(c) + " (kernel-only)";
       FillNumbers(c.params, *c.kernel_only, k);
       group_.rows.push_back(k);
     }
@@ -102,7 +102,7 @@ class GroupBuilder {
   ResultRow Identity(const CellRecord& c) {
     ResultRow row;
     row.cell = &c;
-    row.text[kBackendColumn] = CellLabel(c.params);
+    row.text[kBackendColumn] = CellLabel(c);
     if (c.operation == Operation::kCopy) row.text[kBackendColumn] += " (copy ceiling)";
     row.text[kThreadsColumn] = fmt::format("{}", c.params.threads);
     row.text[kBindingColumn] = Name(c.params.binding);
@@ -110,7 +110,7 @@ class GroupBuilder {
     for (const std::string& flag : c.flags) {
       int n = (*next_footnote_)++;
       row.text[kNotesColumn] += fmt::format("{}[{}]", row.text[kNotesColumn].empty() ? "" : " ", n);
-      group_.footnotes.push_back(fmt::format("[{}] {} {} {}: {}", n, CellLabel(c.params),
+      group_.footnotes.push_back(fmt::format("[{}] {} {} {}: {}", n, CellLabel(c),
                                              Name(c.params.dtype), FormatCount(c.params.elements),
                                              OneLine(flag)));
     }
@@ -155,10 +155,8 @@ std::string FormatElements(std::uint64_t n) {
   return short_form == plain ? plain : fmt::format("{} ({})", plain, short_form);
 }
 
-std::string CellLabel(const CellParams& p) {
-  std::string label = p.backend;
-  for (const auto& [k, v] : p.knobs) label += fmt::format(" {}={}", k, v);
-  return label;
+std::string CellLabel(const CellRecord& c) {
+  return c.summary.empty() ? c.params.backend : fmt::format("{} [{}]", c.params.backend, c.summary);
 }
 
 std::vector<ResultGroup> LayoutResults(const Report& r) {

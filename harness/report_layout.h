@@ -24,8 +24,8 @@ std::string_view OperationName(Operation op);  // "square", "copy"
 std::string FormatRate(double v);
 // The exact count with its binary spelling from sizes.h when that differs: "3072 (3Ki)", "1000003".
 std::string FormatElements(std::uint64_t n);
-// The backend as named, with its knobs: "tbb grain=1024".
-std::string CellLabel(const CellParams& p);
+// The backend as named, with what ran as resolved: "highway [AVX3 x16, streaming stores]".
+std::string CellLabel(const CellRecord& c);
 
 enum class Align { kLeft, kRight };
 struct Column {

@@ -64,6 +64,13 @@ std::vector<std::pair<std::string, std::string>> RuntimeEnvironment() {
   return env;
 }
 
+std::string KnobsSetting(const std::map<std::string, std::vector<std::string>>& knobs) {
+  std::vector<std::string> parts;
+  for (const auto& [name, values] : knobs)
+    parts.push_back(fmt::format("{}={}", name, fmt::join(values, ",")));
+  return parts.empty() ? "defaults" : fmt::format("{}", fmt::join(parts, " "));
+}
+
 std::vector<std::pair<std::string, std::string>> Settings(const RunCommand& c) {
   std::vector<std::string> dtypes, bindings;
   for (DType t : c.plan.dtypes) dtypes.emplace_back(Name(t));
@@ -77,6 +84,7 @@ std::vector<std::pair<std::string, std::string>> Settings(const RunCommand& c) {
       {"threads", c.plan.threads.empty() ? "all cores" : join(c.plan.threads)},
       {"bind", join(bindings)},
       {"offsets", join(c.plan.offsets)},
+      {"knobs", KnobsSetting(c.plan.knobs)},
       {"samples", std::to_string(c.measure.samples)},
       {"min_time_s", fmt::format("{}", c.measure.min_time_s)},
       {"max_time_s", fmt::format("{}", c.measure.max_time_s)},
@@ -171,7 +179,8 @@ int ListBackends() {
       const std::string why = b.unavailable_reason(v);
       text += fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", b.name, width, v.empty() ? "-" : v,
                           b.in_default_run && (v.empty() || v == b.variants.front()) ? "yes" : "-",
-                          why.empty() ? "here" : "no", why.empty() ? b.description : why);
+                          why.empty() ? "here" : "no",
+                          !why.empty() ? why : v == variants.front() ? b.description : "");
     }
   }
   text +=

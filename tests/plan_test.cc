@@ -12,7 +12,7 @@ constexpr std::uint64_t kGiB = 1ull << 30;
 
 MachineLimits TwoCoreMachine() { return {{48 << 10, 2 << 20, 480ull << 20}, 2, 20 * kGiB}; }
 
-TEST(Plan, DefaultRunIsSerialOpenmpTbbAndTheCopiesAtFourLevels) {
+TEST(Plan, DefaultRunIsEveryDefaultBackendAtFourLevels) {
   const Plan plan = MakePlan(RunOptions{}, TwoCoreMachine());
   ASSERT_EQ(plan.groups.size(), 4u);
   const std::vector<std::uint64_t> sizes = {3072, 131072, 31457280, 251658240};
@@ -28,7 +28,8 @@ TEST(Plan, DefaultRunIsSerialOpenmpTbbAndTheCopiesAtFourLevels) {
       EXPECT_EQ(c.params.threads, c.backend->parallel ? 2 : 1) << c.params.backend;
       EXPECT_EQ(c.params.binding, Binding::kCores);
     }
-    EXPECT_EQ(names, (std::set<std::string>{"memcpy", "openmp", "openmp+memcpy", "serial", "tbb"}));
+    EXPECT_EQ(names, (std::set<std::string>{"highway", "memcpy", "openmp", "openmp+highway",
+                                            "openmp+memcpy", "serial", "tbb", "tbb+highway"}));
   }
 }
 

@@ -22,7 +22,7 @@
 namespace sqb {
 namespace {
 
-constexpr std::size_t kCsvColumns = 30;
+constexpr std::size_t kCsvColumns = 31;
 
 CellRecord Cell(std::string backend, std::string executor, std::string chunk_kernel,
                 std::uint64_t elements, int threads, Operation op = Operation::kSquare) {
@@ -88,6 +88,7 @@ Report MakeReport() {
 
   CellRecord tbb_a = Cell("tbb", "tbb", "scalar", kSmall, 2);
   tbb_a.params.knobs = {{"grain", "1024"}};
+  tbb_a.summary = "grain 1024";
   tbb_a.status = CellStatus::kFailed;
   tbb_a.message = "y[5] = 0x00000000 expected 0x41c80000 (x = 5)";
   tbb_a.calls_per_sample = 4096;
@@ -241,7 +242,7 @@ TEST(Reporters, TableRanksFastestFirstThenCopyThenUnverified) {
   EXPECT_TRUE(std::regex_search(second, std::regex(R"(^ +2  serial )"))) << second;
   std::size_t openmp = t.find(first), serial = t.find(second);
   std::size_t copy = t.find("openmp+memcpy (copy ceiling)");
-  std::size_t tbb = t.find("tbb grain=1024");
+  std::size_t tbb = t.find("tbb [grain 1024]");
   EXPECT_LT(openmp, serial);
   EXPECT_LT(serial, copy);
   EXPECT_LT(copy, tbb);
@@ -252,7 +253,7 @@ TEST(Reporters, TableRanksFastestFirstThenCopyThenUnverified) {
 }
 
 TEST(Reporters, TableFailedRowShowsNoNumbers) {
-  std::string row = LineContaining(RenderTable(MakeReport()), "tbb grain=1024");
+  std::string row = LineContaining(RenderTable(MakeReport()), "tbb [grain 1024]");
   ASSERT_FALSE(row.empty());
   EXPECT_NE(row.find("FAILED"), std::string::npos);
   EXPECT_NE(row.find("y[5] = 0x00000000 expected 0x41c80000"), std::string::npos);

@@ -1,0 +1,38 @@
+// The Highway square kernels of every compiled target, and the runtime-dispatched ones.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/executor.h"
+
+namespace sqb {
+
+enum class StorePolicy { kRegular, kStreaming };
+
+struct HighwayKernels {
+  ChunkFn<float> f32 = nullptr;
+  ChunkFn<double> f64 = nullptr;
+};
+
+// One compiled target: its Highway bit and name ("AVX3"), lane counts, and kernels.
+struct HighwayTarget {
+  std::int64_t bit = 0;
+  std::string name;
+  std::size_t lanes_f32 = 0;
+  std::size_t lanes_f64 = 0;
+  HighwayKernels regular;
+  HighwayKernels streaming;
+};
+
+// Every target compiled in, best first.
+const std::vector<HighwayTarget>& CompiledHighwayTargets();
+
+// Kernels that dispatch at each call (HWY_DYNAMIC_DISPATCH) to the best target this CPU supports,
+// and that target (as hwy::SupportedTargets(), or the test mock of it, allows).
+HighwayKernels DispatchedHighwayKernels(StorePolicy stores);
+const HighwayTarget& DispatchedHighwayTarget();
+
+}  // namespace sqb

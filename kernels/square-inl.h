@@ -1,0 +1,83 @@
+// The kernel as Highway SIMD, per target: y = Square(x) with regular or streaming stores.
+// Included once per target by foreach_target.h (see backends/highway/highway_chunk_kernel.cc).
+
+// Per-target include guard, as in Highway's hwy/examples/skeleton-inl.h.
+#if defined(SQB_KERNELS_SQUARE_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef SQB_KERNELS_SQUARE_INL_H_
+#undef SQB_KERNELS_SQUARE_INL_H_
+#else
+#define SQB_KERNELS_SQUARE_INL_H_
+#endif
+
+#include <cstddef>
+#include <cstdint>
+
+#include "hwy/cache_control.h"
+#include "hwy/highway.h"
+#include "kernels/square.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace sqb {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Four vectors per iteration keep enough loads in flight; the remainder is the scalar Square()
+// (Highway 1.0.3 has no LoadN/StoreN, and its SSE4 BlendedStore would touch bytes past the end).
+template <typename T>
+HWY_INLINE void SquareRegular(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std::size_t n) {
+  const hn::ScalableTag<T> d;
+  const std::size_t lanes = hn::Lanes(d);
+  std::size_t i = 0;
+  for (; i + 4 * lanes <= n; i += 4 * lanes) {
+    const auto v0 = hn::LoadU(d, x + i);
+    const auto v1 = hn::LoadU(d, x + i + lanes);
+    const auto v2 = hn::LoadU(d, x + i + 2 * lanes);
+    const auto v3 = hn::LoadU(d, x + i + 3 * lanes);
+    hn::StoreU(hn::Mul(v0, v0), d, y + i);
+    hn::StoreU(hn::Mul(v1, v1), d, y + i + lanes);
+    hn::StoreU(hn::Mul(v2, v2), d, y + i + 2 * lanes);
+    hn::StoreU(hn::Mul(v3, v3), d, y + i + 3 * lanes);
+  }
+  for (; i + lanes <= n; i += lanes) {
+    const auto v = hn::LoadU(d, x + i);
+    hn::StoreU(hn::Mul(v, v), d, y + i);
+  }
+  for (; i < n; ++i) y[i] = Square<T>(x[i]);
+}
+
+// Non-temporal stores bypass the caches (no read-for-ownership of y). They need y aligned to the
+// vector size, so the head is peeled with scalar Square() up to alignment; the stores are fenced
+// before returning, so y is complete when the caller's timer stops.
+template <typename T>
+HWY_INLINE void SquareStream(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std::size_t n) {
+  const hn::ScalableTag<T> d;
+  const std::size_t lanes = hn::Lanes(d);
+  const std::size_t vector_bytes = lanes * sizeof(T);
+  const std::size_t misaligned = reinterpret_cast<std::uintptr_t>(y) % vector_bytes;
+  std::size_t head = misaligned == 0 ? 0 : (vector_bytes - misaligned) / sizeof(T);
+  if (head > n) head = n;
+  std::size_t i = 0;
+  for (; i < head; ++i) y[i] = Square<T>(x[i]);
+  for (; i + 4 * lanes <= n; i += 4 * lanes) {
+    const auto v0 = hn::LoadU(d, x + i);
+    const auto v1 = hn::LoadU(d, x + i + lanes);
+    const auto v2 = hn::LoadU(d, x + i + 2 * lanes);
+    const auto v3 = hn::LoadU(d, x + i + 3 * lanes);
+    hn::Stream(hn::Mul(v0, v0), d, y + i);
+    hn::Stream(hn::Mul(v1, v1), d, y + i + lanes);
+    hn::Stream(hn::Mul(v2, v2), d, y + i + 2 * lanes);
+    hn::Stream(hn::Mul(v3, v3), d, y + i + 3 * lanes);
+  }
+  for (; i + lanes <= n; i += lanes) {
+    const auto v = hn::LoadU(d, x + i);
+    hn::Stream(hn::Mul(v, v), d, y + i);
+  }
+  for (; i < n; ++i) y[i] = Square<T>(x[i]);
+  hwy::FlushStream();
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace sqb
+HWY_AFTER_NAMESPACE();
+
+#endif  // SQB_KERNELS_SQUARE_INL_H_

@@ -1,0 +1,102 @@
+// The Highway kernels under every compiled target this CPU supports (Highway's per-target test
+// pattern: hwy::SetSupportedTargetsForTest), for every tail, misaligned starts and both store
+// policies, bitwise against Square(). The conformance suite covers the composed backends too.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "backends/highway/highway_targets.h"
+#include "harness/inputs.h"
+#include "harness/verify.h"
+#include "hwy/targets.h"
+
+namespace sqb {
+namespace {
+
+class HighwayPerTarget : public ::testing::TestWithParam<std::int64_t> {
+ protected:
+  void SetUp() override { hwy::SetSupportedTargetsForTest(GetParam()); }
+  void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
+};
+
+// x holds normals, zeros, infinities, NaNs and denormals; y is poisoned, with guard elements on
+// both sides that must stay untouched.
+template <typename T>
+void ExpectKernelExact(ChunkFn<T> kernel, std::size_t n, std::size_t x_shift, std::size_t y_shift,
+                       const char* what) {
+  constexpr std::size_t kGuard = 8;
+  std::vector<T> xs(n + x_shift + kGuard), ys(n + y_shift + 2 * kGuard, Poison<T>());
+  const T specials[] = {T(0),
+                        -T(0),
+                        std::numeric_limits<T>::infinity(),
+                        std::numeric_limits<T>::quiet_NaN(),
+                        std::numeric_limits<T>::denorm_min(),
+                        std::numeric_limits<T>::max()};
+  T* x = xs.data() + x_shift;
+  T* y = ys.data() + kGuard + y_shift;
+  for (std::size_t i = 0; i < n; ++i)
+    x[i] = i % 7 == 6 ? specials[(i / 7) % std::size(specials)] : TimedInput<T>(i);
+  kernel(x, y, n);
+  const auto bad = FindMismatch(std::is_same_v<T, float> ? DType::kF32 : DType::kF64,
+                                Operation::kSquare, {x, y, n});
+  EXPECT_FALSE(bad) << what << " n=" << n << " x+" << x_shift << " y+" << y_shift << ": "
+                    << bad->Describe();
+  const T poison = Poison<T>();
+  for (std::size_t i = 0; i < ys.size(); ++i) {
+    if (i >= kGuard + y_shift && i < kGuard + y_shift + n) continue;
+    ASSERT_EQ(std::memcmp(&ys[i], &poison, sizeof(T)), 0) << what << ": wrote outside y, at " << i;
+  }
+}
+
+template <typename T>
+void ExpectAllTailsAndAlignments(ChunkFn<T> kernel, std::size_t lanes, const char* what) {
+  for (std::size_t n = 0; n <= 3 * lanes + 1; ++n)
+    for (std::size_t x_shift : {0, 1})
+      for (std::size_t y_shift : {0, 1, 3}) ExpectKernelExact<T>(kernel, n, x_shift, y_shift, what);
+  ExpectKernelExact<T>(kernel, 1000003, 1, 3, what);
+}
+
+TEST_P(HighwayPerTarget, DispatchPicksTheTargetUnderTest) {
+  EXPECT_EQ(DispatchedHighwayTarget().bit, GetParam());
+}
+
+TEST_P(HighwayPerTarget, DispatchedKernelsAreBitwiseExact) {
+  const HighwayTarget& t = DispatchedHighwayTarget();
+  for (StorePolicy policy : {StorePolicy::kRegular, StorePolicy::kStreaming}) {
+    const HighwayKernels k = DispatchedHighwayKernels(policy);
+    const char* what = policy == StorePolicy::kRegular ? "regular" : "streaming";
+    ExpectAllTailsAndAlignments<float>(k.f32, t.lanes_f32, what);
+    ExpectAllTailsAndAlignments<double>(k.f64, t.lanes_f64, what);
+  }
+}
+
+TEST_P(HighwayPerTarget, NamedTargetKernelsAreBitwiseExact) {
+  for (const HighwayTarget& t : CompiledHighwayTargets()) {
+    if (t.bit != GetParam()) continue;
+    ExpectAllTailsAndAlignments<float>(t.regular.f32, t.lanes_f32, "regular");
+    ExpectAllTailsAndAlignments<double>(t.regular.f64, t.lanes_f64, "regular");
+    ExpectAllTailsAndAlignments<float>(t.streaming.f32, t.lanes_f32, "streaming");
+    ExpectAllTailsAndAlignments<double>(t.streaming.f64, t.lanes_f64, "streaming");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(SupportedTargets, HighwayPerTarget,
+                         ::testing::ValuesIn(hwy::SupportedAndGeneratedTargets()),
+                         [](const auto& info) { return std::string(hwy::TargetName(info.param)); });
+
+TEST(HighwayTargets, BestFirstWithLaneCounts) {
+  const auto& targets = CompiledHighwayTargets();
+  ASSERT_FALSE(targets.empty());
+  for (std::size_t i = 1; i < targets.size(); ++i) EXPECT_LT(targets[i - 1].bit, targets[i].bit);
+  for (const auto& t : targets) {
+    const bool scalar = t.lanes_f32 == 1 && t.lanes_f64 == 1;
+    EXPECT_TRUE(scalar || t.lanes_f32 == 2 * t.lanes_f64) << t.name;
+  }
+}
+
+}  // namespace
+}  // namespace sqb
