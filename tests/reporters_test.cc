@@ -340,7 +340,7 @@ TEST(Reporters, CsvHasOneRecordPerCellAndFixedColumns) {
   EXPECT_EQ(records[0][kCsvColumns - 1], "flags");
   EXPECT_EQ(records[4][13], "grain=1024");
   EXPECT_EQ(records[4][14], "FAILED");
-  EXPECT_EQ(records[4][20], "") << "no times for a FAILED cell";
+  EXPECT_EQ(records[4][19], "") << "no times for a FAILED cell";
   EXPECT_EQ(records[9][15], r.cells[8].message) << "quotes and line breaks survive";
   EXPECT_EQ(std::stod(records[3][21]), 0.55e-6);
 }
