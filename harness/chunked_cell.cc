@@ -1,6 +1,9 @@
 // The cell of every composed backend: an executor spreading a chunk kernel over host arrays.
 #include "harness/chunked_cell.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <string>
 
 #include "harness/page_buffer.h"
@@ -19,7 +22,6 @@ class ChunkedCell final : public Cell {
         executor_(std::move(executor)),
         chunk_(chunk),
         summary_(std::move(summary)) {
-    if (huge_pages_) summary_ += std::string(summary_.empty() ? "" : ", ") + "huge pages";
     if (chunk_ == nullptr)
       throw CellError("chunk kernel has no " + std::string(Name(params.dtype)));
   }
@@ -33,6 +35,7 @@ class ChunkedCell final : public Cell {
     executor_->Bind();
     executor_->ForEachRange(n_, [&](std::size_t b, std::size_t e) { fill(b, e, x_, y_); });
     executor_->Unbind();
+    AddPagesToSummary();
   }
 
   void Bind() override { executor_->Bind(); }
@@ -48,6 +51,17 @@ class ChunkedCell final : public Cell {
   std::string Summary() const override { return summary_; }
 
  private:
+  // Huge pages are part of what ran, and THP is a request, not a promise: the summary says how
+  // much of the arrays the kernel backed with them.
+  void AddPagesToSummary() {
+    if (!huge_pages_) return;
+    const double share = std::min(x_buffer_.HugePageShare(), y_buffer_.HugePageShare());
+    std::string pages = "huge pages";
+    if (share < 0) pages += ": share unknown";
+    if (share >= 0 && share < 0.99) pages += fmt::format(": {:.0f}%", 100 * share);
+    summary_ += (summary_.empty() ? "" : ", ") + pages;
+  }
+
   std::size_t n_;
   std::size_t offset_;
   bool huge_pages_;

@@ -8,7 +8,7 @@
 
 namespace sqb {
 
-// Knobs every composed backend has: huge pages for its arrays.
+// Knobs every composed backend has: transparent huge pages for its arrays.
 inline const KnobInfo kHugePagesKnob{"hugepages", {"off", "on"}, "off"};
 
 std::unique_ptr<Cell> MakeChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor,

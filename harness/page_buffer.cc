@@ -4,9 +4,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cinttypes>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -41,6 +45,25 @@ PageBuffer::PageBuffer(std::size_t bytes, bool huge_pages) {
   }
   data_ = start;
   bytes_ = size;
+}
+
+double PageBuffer::HugePageShare() const {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto begin = reinterpret_cast<std::uintptr_t>(data_);
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    std::uintptr_t lo = 0, hi = 0;
+    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) == 2 &&
+        line.find(':') > line.find(' ')) {
+      inside = lo <= begin && begin < hi;  // a mapping header: "lo-hi perms offset ..."
+      continue;
+    }
+    unsigned long long kib = 0;
+    if (inside && std::sscanf(line.c_str(), "AnonHugePages: %llu kB", &kib) == 1)
+      return std::min(1.0, static_cast<double>(kib) * 1024.0 / static_cast<double>(bytes_));
+  }
+  return -1;
 }
 
 PageBuffer::~PageBuffer() {

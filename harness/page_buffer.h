@@ -21,6 +21,10 @@ class PageBuffer {
   void* data() const { return data_; }
   std::size_t bytes() const { return bytes_; }
 
+  // The share of the buffer the kernel backs with huge pages now (from /proc/self/smaps), in
+  // [0, 1]; negative when it cannot be read. Meaningful after the pages were touched.
+  double HugePageShare() const;
+
  private:
   void* data_ = nullptr;
   std::size_t bytes_ = 0;  // as mapped (rounded up to whole pages, at least one)
