@@ -2,9 +2,11 @@
 #include "harness/fingerprint.h"
 
 #include <dlfcn.h>
-#include <fmt/core.h>
+#include <fmt/format.h>
 #include <gnu/libc-version.h>
 #include <hwloc.h>
+#include <hwy/highway.h>
+#include <hwy/targets.h>
 #include <omp.h>
 #include <oneapi/tbb/version.h>
 #include <sys/utsname.h>
@@ -199,6 +201,13 @@ std::string VersionTriple(unsigned major, unsigned minor, unsigned patch) {
 
 std::string OrNone(std::string_view s) { return s.empty() ? "none" : std::string(s); }
 
+// Highway targets compiled in that this CPU runs, best first: the first is what dispatch picks.
+std::string HighwayTargets() {
+  std::vector<std::string> names;
+  for (std::int64_t t : hwy::SupportedAndGeneratedTargets()) names.emplace_back(hwy::TargetName(t));
+  return fmt::format("{} (dispatch picks the first)", fmt::join(names, " "));
+}
+
 }  // namespace
 
 Fingerprint CollectFingerprint() {
@@ -306,6 +315,8 @@ Fingerprint CollectFingerprint() {
   add("lib.fmt", VersionTriple(FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100));
   add("lib.nlohmann_json", VersionTriple(NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
                                          NLOHMANN_JSON_VERSION_PATCH));
+  add("lib.highway", VersionTriple(HWY_MAJOR, HWY_MINOR, HWY_PATCH));
+  add("simd.highway_targets", HighwayTargets());
   return fp;
 }
 
