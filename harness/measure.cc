@@ -20,6 +20,7 @@ namespace {
 
 constexpr double kWarmupS = 200e-6;     // re-spins workers woken from sleep before a sample
 constexpr double kMaxIdleWaitS = 0.25;  // for other threads to stop spinning
+constexpr double kLongCallS = 10e-3;    // a call this long needs no warm-up beyond the caches
 constexpr double kNoisyErrPct = 5.0;
 constexpr double kUnstableRatio = 1.10;
 
@@ -30,7 +31,8 @@ struct Slot {
   CellRecord record;
   std::uint64_t calls = 1;  // per sample
   int target_samples = kMinSamples;
-  int busy_waits = 0;  // samples taken while other threads were still busy
+  int busy_waits = 0;          // samples taken while other threads were still busy
+  bool beyond_caches = false;  // working set > 2x the last-level cache and calls >= 10 ms
   bool live() const { return cell != nullptr && record.status == CellStatus::kOk; }
   bool done() const {
     return !live() || static_cast<int>(record.wall.samples.size()) >= target_samples;
@@ -97,8 +99,11 @@ void Calibrate(Slot& s, const MeasureSettings& m) {
   if (!s.live()) return;
   s.cell->TakeKernelSeconds();
   s.record.calls_per_sample = s.calls;
-  const double per_sample =
-      (static_cast<double>(s.calls) + 1) * per_call + 1e-3;  // + warm-up, wait
+  s.beyond_caches = m.last_level_cache_bytes > 0 &&
+                    s.planned->params.BytesPerCall() > 2 * m.last_level_cache_bytes &&
+                    per_call >= kLongCallS;
+  const double warm_calls = s.beyond_caches ? 0 : 1;
+  const double per_sample = (static_cast<double>(s.calls) + warm_calls) * per_call + 1e-3;
   const int affordable = static_cast<int>(m.max_time_s / per_sample);
   s.target_samples = std::clamp(affordable, kMinSamples, std::max(kMinSamples, m.samples));
 }
@@ -108,10 +113,14 @@ void TakeSample(Slot& s) {
   double seconds = 0, kernel_seconds = 0;
   Guarded(s, "run", [&] {
     // Warm-up: at least one call (reloads this cell's arrays into the caches other cells of the
-    // round evicted them from), and long enough to wake workers that went to sleep.
-    const auto w0 = Clock::now();
-    do s.cell->Run();
-    while (SecondsBetween(w0, Clock::now()) < kWarmupS);
+    // round evicted them from), and long enough to wake workers that went to sleep. A cell whose
+    // arrays cannot stay in any cache and whose call is long has nothing to warm: waking workers
+    // costs < 1% of such a call.
+    if (!s.beyond_caches) {
+      const auto w0 = Clock::now();
+      do s.cell->Run();
+      while (SecondsBetween(w0, Clock::now()) < kWarmupS);
+    }
     s.cell->TakeKernelSeconds();
     seconds = TimeCalls(*s.cell, s.calls);
     kernel_seconds = s.cell->TakeKernelSeconds();

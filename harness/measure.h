@@ -17,8 +17,11 @@ struct MeasureSettings {
   int samples = 25;          // target per cell; never fewer than kMinSamples
   double min_time_s = 2e-3;  // a sample (batch of calls) lasts at least this, and >= 1000x timer
                              // resolution
-  double max_time_s = 1.5;   // per-cell budget; cuts samples toward kMinSamples, never below
+  double max_time_s = 1.0;   // per-cell budget; cuts samples toward kMinSamples, never below
   std::uint64_t seed = 1;    // round order shuffling
+  // Bytes of the last-level cache: a cell whose working set is over twice this, with calls of
+  // >= 10 ms, gets no warm-up call before a sample (nothing to warm). 0 = unknown: always warm.
+  std::uint64_t last_level_cache_bytes = 0;
 };
 inline constexpr int kMinSamples = 9;
 

@@ -18,6 +18,7 @@
 #include "harness/fingerprint.h"
 #include "harness/output_file.h"
 #include "harness/registry.h"
+#include "harness/topology.h"
 
 extern char** environ;
 
@@ -103,7 +104,9 @@ std::string ReportStem(const std::string& dir, std::time_t started) {
 
 }  // namespace
 
-int RunBenchmarks(const RunCommand& c) {
+int RunBenchmarks(const RunCommand& command) {
+  RunCommand c = command;
+  c.measure.last_level_cache_bytes = MachineTopology().LastLevelBytes();
   const Plan plan = MakePlan(c.plan, CurrentMachineLimits());
   std::string save_dir;
   if (c.save) {
@@ -180,7 +183,9 @@ int ListBackends() {
       text += fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", b.name, width, v.empty() ? "-" : v,
                           b.in_default_run && (v.empty() || v == b.variants.front()) ? "yes" : "-",
                           why.empty() ? "here" : "no",
-                          !why.empty() ? why : v == variants.front() ? b.description : "");
+                          !why.empty()            ? why
+                          : v == variants.front() ? b.description
+                                                  : "");
     }
   }
   text +=

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -28,17 +29,35 @@ bool IsQuietNan(T v) {
 }
 
 template <typename T>
+bool Matches(Operation op, T x, T got, bool any_nan_matches) {
+  const T want = op == Operation::kSquare ? Square<T>(x) : x;
+  if (std::bit_cast<Bits<T>>(want) == std::bit_cast<Bits<T>>(got)) return true;
+  return any_nan_matches && std::isnan(want) && IsQuietNan(got);
+}
+
+// Blocks are scanned in parallel (arrays of several GiB are verified after every cell); the lowest
+// bad index over all blocks is the first mismatch.
+template <typename T>
 std::optional<Mismatch> Find(Operation op, const HostArrays& a, bool any_nan_matches) {
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
   const T* x = static_cast<const T*>(a.x);
   const T* y = static_cast<const T*>(a.y);
-  for (std::size_t i = 0; i < a.n; ++i) {
-    const T want = op == Operation::kSquare ? Square<T>(x[i]) : x[i];
-    const T got = y[i];
-    if (std::bit_cast<Bits<T>>(want) == std::bit_cast<Bits<T>>(got)) continue;
-    if (any_nan_matches && std::isnan(want) && IsQuietNan(got)) continue;
-    return Mismatch{i, Show(got), Show(want)};
+  const std::size_t n = a.n;
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  std::size_t first_bad = n;
+#pragma omp parallel for schedule(static) reduction(min : first_bad) if (blocks > 1)
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t end = std::min(n, (b + 1) * kBlock);
+    for (std::size_t i = b * kBlock; i < end; ++i) {
+      if (!Matches(op, x[i], y[i], any_nan_matches)) {
+        first_bad = std::min(first_bad, i);
+        break;
+      }
+    }
   }
-  return std::nullopt;
+  if (first_bad == n) return std::nullopt;
+  const T want = op == Operation::kSquare ? Square<T>(x[first_bad]) : x[first_bad];
+  return Mismatch{first_bad, Show(y[first_bad]), Show(want)};
 }
 
 }  // namespace
