@@ -11,6 +11,7 @@
 
 #include "harness/affinity.h"
 #include "harness/build_info.h"
+#include "harness/compare_command.h"
 #include "harness/output_file.h"
 #include "harness/run_command.h"
 
@@ -85,7 +86,8 @@ struct RawRunOptions {
     c.measure.seed = seed;
     const auto f = ParseFormat(format);
     if (!f)
-      throw UsageError(fmt::format("unknown format '{}' (valid: table, csv, json, md)", format));
+      throw UsageError(
+          fmt::format("unknown format '{}' (valid: table, csv, json, md, gbench)", format));
     c.format = *f;
     c.out = out;
     if (!out.empty()) {
@@ -97,6 +99,54 @@ struct RawRunOptions {
     return c;
   }
 };
+
+struct RawCompareOptions {
+  std::string a, b, match, format = "table", out;
+  double threshold = CompareOptions{}.threshold;
+  bool fail_on_regression = false;
+
+  CompareCommand Resolve() const {
+    CompareCommand c;
+    c.a = a;
+    c.b = b;
+    if (match == "size")
+      c.options.match = MatchBy::kSize;
+    else if (match == "level")
+      c.options.match = MatchBy::kLevel;
+    else if (!match.empty())
+      throw UsageError(fmt::format("unknown --match '{}' (valid: size, level)", match));
+    if (!(threshold >= 0 && threshold < 1))
+      throw UsageError(fmt::format("--threshold {}: must be in [0, 1)", threshold));
+    c.options.threshold = threshold;
+    const auto f = ParseFormat(format);
+    if (!f || *f == Format::kCsv || *f == Format::kGbench)
+      throw UsageError(fmt::format("unknown format '{}' (valid: table, md, json)", format));
+    c.format = *f;
+    if (!out.empty()) {
+      const std::string why = CheckWritable(out);
+      if (!why.empty()) throw UsageError(why);
+    }
+    c.out = out;
+    c.fail_on_regression = fail_on_regression;
+    return c;
+  }
+};
+
+void AddCompareOptions(CLI::App& compare, RawCompareOptions& o) {
+  compare.add_option("a", o.a, "Report A (the baseline), a squarebench JSON report")->required();
+  compare.add_option("b", o.b, "Report B (the candidate)")->required();
+  compare.add_option("--match", o.match,
+                     "Match cells by exact element count (size) or memory level (level) "
+                     "(default: size when the reports share sizes, else level)");
+  compare.add_option("--threshold", o.threshold,
+                     fmt::format("Smallest change that counts: the whole 95% CI of B/A must lie "
+                                 "beyond 1 +- this (default: {})",
+                                 CompareOptions{}.threshold));
+  compare.add_flag("--fail-on-regression", o.fail_on_regression,
+                   "Exit with 1 when any cell is slower (default: exit 0)");
+  compare.add_option("--format", o.format, "Output format: table, md, json (default: table)");
+  compare.add_option("--out", o.out, "Write the output to this file (default: stdout)");
+}
 
 void AddRunOptions(CLI::App& run, RawRunOptions& o) {
   run.add_option("--backends", o.backends,
@@ -141,7 +191,9 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o) {
                  fmt::format("Seconds of measuring per cell, budget (default: {})",
                              MeasureSettings{}.max_time_s));
   run.add_option("--seed", o.seed, "Seed of the round order shuffle (default: 0)");
-  run.add_option("--format", o.format, "Output format: table, csv, json, md (default: table)");
+  run.add_option("--format", o.format,
+                 "Output format: table, csv, json, md, gbench (google/benchmark JSON) "
+                 "(default: table)");
   run.add_option("--out", o.out,
                  "Write the output to this file instead of stdout (default: stdout)");
   run.add_option(
@@ -175,6 +227,10 @@ int Main(int argc, char** argv) {
   CLI::App* list =
       app.add_subcommand("list", "Every compiled backend and variant, and whether it can run here");
   CLI::App* info = app.add_subcommand("info", "The machine and build fingerprint, with warnings");
+  RawCompareOptions raw_compare;
+  CLI::App* compare =
+      app.add_subcommand("compare", "Compare two reports: ratios, confidence, verdicts");
+  AddCompareOptions(*compare, raw_compare);
 
   // `squarebench --sizes 1Mi` means `squarebench run --sizes 1Mi`: run is the default command.
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -188,6 +244,7 @@ int Main(int argc, char** argv) {
     app.parse(args);
     if (*list) return ListBackends();
     if (*info) return ShowInfo();
+    if (*compare) return CompareReports(raw_compare.Resolve());
     RunCommand command = raw.Resolve();
     command.command_line.assign(argv, argv + argc);
     return RunBenchmarks(command);

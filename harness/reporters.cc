@@ -8,6 +8,7 @@ std::optional<Format> ParseFormat(std::string_view s) {
   if (s == "csv") return Format::kCsv;
   if (s == "json") return Format::kJson;
   if (s == "md") return Format::kMarkdown;
+  if (s == "gbench") return Format::kGbench;
   return std::nullopt;
 }
 
@@ -21,6 +22,8 @@ std::string_view FileExtension(Format f) {
       return "json";
     case Format::kMarkdown:
       return "md";
+    case Format::kGbench:
+      return "json";
   }
   return "txt";
 }
@@ -35,6 +38,8 @@ std::string Render(const Report& r, Format f, const TableStyle& style) {
       return RenderJson(r);
     case Format::kMarkdown:
       return RenderMarkdown(r);
+    case Format::kGbench:
+      return RenderGbench(r);
   }
   return RenderTable(r, style);
 }

@@ -9,9 +9,9 @@
 
 namespace sqb {
 
-enum class Format { kTable, kCsv, kJson, kMarkdown };
+enum class Format { kTable, kCsv, kJson, kMarkdown, kGbench };
 std::optional<Format> ParseFormat(std::string_view s);
-std::string_view FileExtension(Format f);  // "txt", "csv", "json", "md"
+std::string_view FileExtension(Format f);  // "txt", "csv", "json", "md", "json"
 
 struct TableStyle {
   bool color = false;  // ANSI colours for verdicts (only when writing to a terminal)
@@ -21,6 +21,8 @@ std::string RenderTable(const Report& r, const TableStyle& style = {});
 std::string RenderCsv(const Report& r);
 std::string RenderJson(const Report& r);
 std::string RenderMarkdown(const Report& r);
+// google/benchmark's JSON schema (context + per-repetition entries + aggregates).
+std::string RenderGbench(const Report& r);
 std::string Render(const Report& r, Format f, const TableStyle& style = {});
 
 }  // namespace sqb

@@ -1,0 +1,69 @@
+// Comparing two reports: cells matched by every parameter, ratio with a bootstrap CI, Mann-Whitney
+// U with Benjamini-Hochberg over all cells, and a verdict a CI pipeline can gate on.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/compare_stats.h"
+#include "harness/record.h"
+#include "harness/reporters.h"
+
+namespace sqb {
+
+enum class MatchBy { kSize, kLevel };
+enum class Verdict { kFaster, kSlower, kWithinNoise };
+std::string_view Name(Verdict v);
+
+struct CompareOptions {
+  std::optional<MatchBy> match;  // default: size when the reports share sizes, else level
+  double threshold = 0.02;       // the whole CI of B/A must lie beyond 1 +- this
+  double fdr = 0.05;             // Benjamini-Hochberg false discovery rate over all cells
+  int resamples = 10000;         // bootstrap
+  std::uint64_t seed = 1;
+};
+
+// Too few reports in common to compare: exit code 2.
+struct CompareError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct CellComparison {
+  std::string key;  // "openmp f32 3Ki threads=2 bind=cores" (+ knobs, offset)
+  std::string level;
+  const CellRecord* a = nullptr;
+  const CellRecord* b = nullptr;
+  double gbps_a = 0, gbps_b = 0;  // medians
+  RatioInterval ratio{};          // throughput B / A with its bootstrap CI
+  double p = 1;                   // Mann-Whitney U, two-sided, on the raw samples
+  double q = 1;                   // Benjamini-Hochberg adjusted p
+  Verdict verdict = Verdict::kWithinNoise;
+  std::string reason;  // why "within noise" when it is not the statistics (e.g. too few samples)
+};
+
+struct LevelSummary {
+  std::string level;  // "all" for the overall line
+  double geomean = 0;
+  int faster = 0, slower = 0, same = 0;
+};
+
+struct Comparison {
+  std::string path_a, path_b;
+  MatchBy match = MatchBy::kSize;
+  std::string match_reason;
+  CompareOptions options;
+  std::vector<std::string> not_like_for_like;  // one line per differing fingerprint field
+  std::vector<CellComparison> cells;
+  std::vector<std::string> only_in_a, only_in_b, not_comparable;
+  std::vector<LevelSummary> levels;  // per level, then "all"
+};
+
+// a and b must outlive the result. Throws CompareError when no cell is common to both.
+Comparison Compare(const Report& a, const Report& b, const CompareOptions& options);
+
+// kTable, kMarkdown or kJson.
+std::string RenderComparison(const Comparison& c, Format format);
+
+}  // namespace sqb

@@ -1,0 +1,117 @@
+// Rendering a comparison of two reports as a table, Markdown or JSON.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/compare.h"
+
+namespace sqb {
+namespace {
+
+std::string MatchName(MatchBy m) { return m == MatchBy::kSize ? "size" : "level"; }
+
+std::string Ratio(const CellComparison& c) {
+  return fmt::format("{:.3f} [{:.3f}, {:.3f}]", c.ratio.ratio, c.ratio.low, c.ratio.high);
+}
+
+std::string VerdictText(const CellComparison& c) {
+  std::string v(Name(c.verdict));
+  if (!c.reason.empty()) v += " (" + c.reason + ")";
+  return v;
+}
+
+std::string SummaryLine(const LevelSummary& s) {
+  return fmt::format("{}: geometric mean B/A {:.3f}; {} faster, {} slower, {} within noise",
+                     s.level, s.geomean, s.faster, s.slower, s.same);
+}
+
+std::string Header(const Comparison& c) {
+  std::string text = fmt::format("A = {}\nB = {}\nmatching by {}: {}\n", c.path_a, c.path_b,
+                                 MatchName(c.match), c.match_reason);
+  text += fmt::format(
+      "verdict rule: BH-adjusted Mann-Whitney p <= {:.2f}, the whole 95% bootstrap CI of B/A "
+      "beyond 1 +- {:.3f}, and >= 9 samples on each side; B/A > 1 means B is faster\n",
+      c.options.fdr, c.options.threshold);
+  return text;
+}
+
+std::string RenderTable(const Comparison& c, bool markdown) {
+  std::string text =
+      markdown ? "# squarebench comparison\n\n```\n" + Header(c) + "```\n\n" : Header(c);
+  for (const auto& w : c.not_like_for_like) text += (markdown ? "- " : "warning: ") + w + "\n";
+  text += "\n";
+  std::size_t width = 4;
+  for (const auto& cell : c.cells) width = std::max(width, cell.key.size());
+  const auto row = [&](const std::string& key, const std::string& a, const std::string& b,
+                       const std::string& ratio, const std::string& p, const std::string& q,
+                       const std::string& verdict) {
+    if (markdown)
+      return fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", key, a, b, ratio, p, q, verdict);
+    return fmt::format("{:<{}}  {:>9}  {:>9}  {:>24}  {:>8}  {:>8}  {}\n", key, width, a, b, ratio,
+                       p, q, verdict);
+  };
+  text += row("cell", "A GB/s", "B GB/s", "B/A [95% CI]", "p", "BH q", "verdict");
+  if (markdown) text += "| :-- | --: | --: | --: | --: | --: | :-- |\n";
+  for (const auto& cell : c.cells)
+    text += row(cell.key, fmt::format("{:.2f}", cell.gbps_a), fmt::format("{:.2f}", cell.gbps_b),
+                Ratio(cell), fmt::format("{:.2g}", cell.p), fmt::format("{:.2g}", cell.q),
+                VerdictText(cell));
+  text += markdown ? "\n## Summary\n\n" : "\nsummary:\n";
+  for (const auto& s : c.levels) text += (markdown ? "- " : "  ") + SummaryLine(s) + "\n";
+  const auto list = [&](const char* title, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    text += markdown ? fmt::format("\n## {}\n\n", title) : fmt::format("\n{}:\n", title);
+    for (const auto& i : items) text += (markdown ? "- " : "  ") + i + "\n";
+  };
+  list("only in A", c.only_in_a);
+  list("only in B", c.only_in_b);
+  list("not compared", c.not_comparable);
+  return text;
+}
+
+std::string RenderJson(const Comparison& c) {
+  nlohmann::ordered_json j;
+  j["a"] = c.path_a;
+  j["b"] = c.path_b;
+  j["match"] = MatchName(c.match);
+  j["match_reason"] = c.match_reason;
+  j["threshold"] = c.options.threshold;
+  j["fdr"] = c.options.fdr;
+  j["not_like_for_like"] = c.not_like_for_like;
+  j["cells"] = nlohmann::ordered_json::array();
+  for (const auto& cell : c.cells) {
+    j["cells"].push_back({{"cell", cell.key},
+                          {"level", cell.level},
+                          {"a_gbps_median", cell.gbps_a},
+                          {"b_gbps_median", cell.gbps_b},
+                          {"a_samples", cell.a->wall.samples.size()},
+                          {"b_samples", cell.b->wall.samples.size()},
+                          {"ratio", cell.ratio.ratio},
+                          {"ratio_ci_low", cell.ratio.low},
+                          {"ratio_ci_high", cell.ratio.high},
+                          {"p", cell.p},
+                          {"q", cell.q},
+                          {"verdict", Name(cell.verdict)},
+                          {"reason", cell.reason}});
+  }
+  j["summary"] = nlohmann::ordered_json::array();
+  for (const auto& s : c.levels)
+    j["summary"].push_back({{"level", s.level},
+                            {"geomean_ratio", s.geomean},
+                            {"faster", s.faster},
+                            {"slower", s.slower},
+                            {"within_noise", s.same}});
+  j["only_in_a"] = c.only_in_a;
+  j["only_in_b"] = c.only_in_b;
+  j["not_compared"] = c.not_comparable;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace
+
+std::string RenderComparison(const Comparison& c, Format format) {
+  if (format == Format::kJson) return RenderJson(c);
+  return RenderTable(c, format == Format::kMarkdown);
+}
+
+}  // namespace sqb

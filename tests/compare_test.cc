@@ -1,0 +1,139 @@
+// Comparing reports: verdicts on synthetic reports with known changes, matching, and what is
+// listed.
+#include "harness/compare.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace sqb {
+namespace {
+
+// n samples around `seconds` with a deterministic +-2% spread (no two equal).
+std::vector<double> Samples(double seconds, std::size_t n, double scale = 1.0) {
+  std::vector<double> s;
+  for (std::size_t i = 0; i < n; ++i)
+    s.push_back(seconds * scale * (1.0 + 0.02 * std::sin(1.7 * static_cast<double>(i) + 0.3)));
+  return s;
+}
+
+CellRecord Cell(const std::string& backend, std::uint64_t elements, const std::string& level,
+                double seconds, double scale, std::size_t n = 15) {
+  CellRecord c;
+  c.params.backend = backend;
+  c.params.elements = elements;
+  c.level = level;
+  c.calls_per_sample = 1;
+  c.wall.samples = Samples(seconds, n, scale);
+  c.wall.stats = Summarize(c.wall.samples);
+  return c;
+}
+
+// Three backends at two sizes; every time multiplied by `scale`.
+Report MakeReport(double scale, std::uint64_t small = 3072, std::uint64_t large = 1 << 20) {
+  Report r;
+  r.fingerprint.fields = {{"cpu.model", "Xeon"}, {"load.avg1", scale == 1.0 ? "0.1" : "0.9"}};
+  for (const char* b : {"serial", "openmp", "tbb"}) {
+    r.cells.push_back(Cell(b, small, "L1", 1e-6, scale));
+    r.cells.push_back(Cell(b, large, "L2", 1e-4, scale));
+  }
+  return r;
+}
+
+TEST(Compare, AgainstItselfEverythingIsWithinNoise) {
+  const Report a = MakeReport(1.0);
+  const Comparison c = Compare(a, a, {});
+  EXPECT_EQ(c.match, MatchBy::kSize);
+  ASSERT_EQ(c.cells.size(), 6u);
+  for (const auto& cell : c.cells) {
+    EXPECT_EQ(cell.verdict, Verdict::kWithinNoise) << cell.key;
+    EXPECT_DOUBLE_EQ(cell.ratio.ratio, 1.0);
+  }
+  EXPECT_DOUBLE_EQ(c.levels.back().geomean, 1.0);
+  EXPECT_TRUE(c.not_like_for_like.empty());
+}
+
+TEST(Compare, TenPercentSlowerIsSlowerEverywhere) {
+  const Report a = MakeReport(1.0), b = MakeReport(1.10);
+  const Comparison c = Compare(a, b, {});
+  for (const auto& cell : c.cells) {
+    EXPECT_EQ(cell.verdict, Verdict::kSlower) << cell.key;
+    EXPECT_NEAR(cell.ratio.ratio, 1 / 1.10, 1e-9);
+    EXPECT_LT(cell.ratio.high, 0.98);
+  }
+  EXPECT_EQ(c.levels.back().slower, 6);
+  EXPECT_NEAR(c.levels.back().geomean, 1 / 1.10, 1e-9);
+}
+
+TEST(Compare, OnePercentSlowerIsWithinNoise) {
+  const Comparison c = Compare(MakeReport(1.0), MakeReport(1.01), {});
+  for (const auto& cell : c.cells) EXPECT_EQ(cell.verdict, Verdict::kWithinNoise) << cell.key;
+}
+
+TEST(Compare, TenPercentFasterIsFaster) {
+  const Comparison c = Compare(MakeReport(1.0), MakeReport(1 / 1.10), {});
+  for (const auto& cell : c.cells) EXPECT_EQ(cell.verdict, Verdict::kFaster) << cell.key;
+}
+
+TEST(Compare, FewerThanNineSamplesGetNoVerdict) {
+  Report a = MakeReport(1.0), b = MakeReport(1.5);
+  for (auto* r : {&a, &b})
+    for (auto& cell : r->cells) cell.wall.samples.resize(8);
+  for (const auto& cell : Compare(a, b, {}).cells) {
+    EXPECT_EQ(cell.verdict, Verdict::kWithinNoise);
+    EXPECT_FALSE(cell.reason.empty());
+  }
+}
+
+TEST(Compare, DifferentSizesAreMatchedByLevelAndSaySo) {
+  const Comparison c = Compare(MakeReport(1.0), MakeReport(1.0, 4096, 1 << 19), {});
+  EXPECT_EQ(c.match, MatchBy::kLevel);
+  EXPECT_EQ(c.cells.size(), 6u);
+  EXPECT_NE(c.match_reason.find("level"), std::string::npos);
+  CompareOptions by_size;
+  by_size.match = MatchBy::kSize;
+  EXPECT_THROW(Compare(MakeReport(1.0), MakeReport(1.0, 4096, 1 << 19), by_size), CompareError);
+}
+
+TEST(Compare, CellsInOneReportOnlyAreListed) {
+  Report a = MakeReport(1.0), b = MakeReport(1.0);
+  a.cells.push_back(Cell("memcpy", 3072, "L1", 1e-6, 1.0));
+  b.cells.push_back(Cell("highway", 3072, "L1", 1e-6, 1.0));
+  b.cells.back().params.knobs = {{"stores", "regular"}};
+  const Comparison c = Compare(a, b, {});
+  ASSERT_EQ(c.only_in_a.size(), 1u);
+  EXPECT_NE(c.only_in_a[0].find("memcpy"), std::string::npos);
+  ASSERT_EQ(c.only_in_b.size(), 1u);
+  EXPECT_NE(c.only_in_b[0].find("stores=regular"), std::string::npos);
+}
+
+TEST(Compare, FingerprintDifferencesAreWarningsAndVolatileOnesApart) {
+  Report a = MakeReport(1.0), b = MakeReport(1.0);
+  b.fingerprint.fields[0].second = "EPYC";
+  b.fingerprint.fields[1].second = "1.5";
+  const Comparison c = Compare(a, b, {});
+  ASSERT_EQ(c.not_like_for_like.size(), 2u);
+  EXPECT_EQ(c.not_like_for_like[0], "not like-for-like: cpu.model: Xeon -> EPYC");
+  EXPECT_NE(c.not_like_for_like[1].find("load.avg1"), std::string::npos);
+}
+
+TEST(Compare, FailedCellsAreNotComparedButListed) {
+  Report a = MakeReport(1.0), b = MakeReport(1.0);
+  b.cells[0].status = CellStatus::kFailed;
+  const Comparison c = Compare(a, b, {});
+  EXPECT_EQ(c.cells.size(), 5u);
+  ASSERT_EQ(c.not_comparable.size(), 1u);
+  EXPECT_NE(c.not_comparable[0].find("FAILED"), std::string::npos);
+}
+
+TEST(Compare, RenderingsNameEveryCell) {
+  const Comparison c = Compare(MakeReport(1.0), MakeReport(1.10), {});
+  for (Format f : {Format::kTable, Format::kMarkdown, Format::kJson}) {
+    const std::string text = RenderComparison(c, f);
+    EXPECT_NE(text.find("openmp f32 1Mi threads=1 bind=cores"), std::string::npos);
+    EXPECT_NE(text.find("slower"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace sqb
