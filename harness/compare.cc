@@ -75,11 +75,13 @@ void CompareFingerprints(const Report& a, const Report& b, Comparison* out) {
 }
 
 // Throughput ratio B/A: the time ratio A/B, bootstrapped from the raw samples.
-void Measure(const CompareOptions& o, CellComparison* c) {
-  const auto& sa = c->a->wall.samples;
-  const auto& sb = c->b->wall.samples;
-  c->gbps_a = GigabytesPerSecond(c->a->params, c->a->wall.stats.median);
-  c->gbps_b = GigabytesPerSecond(c->b->params, c->b->wall.stats.median);
+void Measure(const CompareOptions& o, const CellRecord& a, const CellRecord& b, CellComparison* c) {
+  const auto& sa = a.wall.samples;
+  const auto& sb = b.wall.samples;
+  c->gbps_a = GigabytesPerSecond(a.params, a.wall.stats.median);
+  c->gbps_b = GigabytesPerSecond(b.params, b.wall.stats.median);
+  c->samples_a = sa.size();
+  c->samples_b = sb.size();
   c->ratio = BootstrapMedianRatio(sb, sa, o.resamples, o.seed);  // median(a) / median(b) of times
   c->p = MannWhitneyUPValue(sa, sb);
 }
@@ -91,8 +93,7 @@ void Decide(const CompareOptions& o, std::vector<CellComparison>& cells) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     CellComparison& c = cells[i];
     c.q = q[i];
-    if (c.a->wall.samples.size() < kMinSamplesForVerdict ||
-        c.b->wall.samples.size() < kMinSamplesForVerdict) {
+    if (c.samples_a < kMinSamplesForVerdict || c.samples_b < kMinSamplesForVerdict) {
       c.reason = fmt::format("fewer than {} samples", kMinSamplesForVerdict);
       continue;
     }
@@ -168,9 +169,7 @@ Comparison Compare(const Report& a, const Report& b, const CompareOptions& o) {
     CellComparison c;
     c.key = key;
     c.level = ca->level;
-    c.a = ca;
-    c.b = cb;
-    Measure(o, &c);
+    Measure(o, *ca, *cb, &c);
     out.cells.push_back(std::move(c));
   }
   for (const auto& [key, cb] : ib)

@@ -33,12 +33,11 @@ struct CompareError : std::runtime_error {
 struct CellComparison {
   std::string key;  // "openmp f32 3Ki threads=2 bind=cores" (+ knobs, offset)
   std::string level;
-  const CellRecord* a = nullptr;
-  const CellRecord* b = nullptr;
   double gbps_a = 0, gbps_b = 0;  // medians
-  RatioInterval ratio{};          // throughput B / A with its bootstrap CI
-  double p = 1;                   // Mann-Whitney U, two-sided, on the raw samples
-  double q = 1;                   // Benjamini-Hochberg adjusted p
+  std::size_t samples_a = 0, samples_b = 0;
+  RatioInterval ratio{};  // throughput B / A with its bootstrap CI
+  double p = 1;           // Mann-Whitney U, two-sided, on the raw samples
+  double q = 1;           // Benjamini-Hochberg adjusted p
   Verdict verdict = Verdict::kWithinNoise;
   std::string reason;  // why "within noise" when it is not the statistics (e.g. too few samples)
 };
@@ -60,7 +59,7 @@ struct Comparison {
   std::vector<LevelSummary> levels;  // per level, then "all"
 };
 
-// a and b must outlive the result. Throws CompareError when no cell is common to both.
+// Throws CompareError when no cell is common to both.
 Comparison Compare(const Report& a, const Report& b, const CompareOptions& options);
 
 // kTable, kMarkdown or kJson.
