@@ -30,6 +30,7 @@
 #include "harness/build_info.h"
 #include "harness/clock.h"
 #include "harness/git_revision.h"
+#include "harness/sizes.h"
 #include "harness/topology.h"
 
 #if defined(__has_feature)
@@ -84,20 +85,6 @@ std::string BracketedChoice(const char* path) {
   const auto open = line->find('['), close = line->find(']');
   if (open == std::string::npos || close == std::string::npos || close < open) return *line;
   return line->substr(open + 1, close - open - 1);
-}
-
-std::string HumanBytes(std::uint64_t bytes) {
-  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (v >= 1024 && unit + 1 < std::size(kUnits)) {
-    v /= 1024;
-    ++unit;
-  }
-  std::string s = fmt::format("{:.2f}", v);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (s.back() == '.') s.pop_back();
-  return s + " " + kUnits[unit];
 }
 
 std::string SimdFlags() {
@@ -238,21 +225,21 @@ Fingerprint CollectFingerprint() {
     add("cpu.freq_mhz", fmt::format("{:.0f}", std::strtod(mhz->c_str(), nullptr)));
   }
 
-  add("cache.l1d", topo.l1d_bytes ? HumanBytes(topo.l1d_bytes) : kUnavailable);
-  add("cache.l2", topo.l2_bytes ? HumanBytes(topo.l2_bytes) : kUnavailable);
+  add("cache.l1d", topo.l1d_bytes ? FormatBytes(topo.l1d_bytes) : kUnavailable);
+  add("cache.l2", topo.l2_bytes ? FormatBytes(topo.l2_bytes) : kUnavailable);
   // No L3 is a fact only when the smaller levels were read; otherwise nothing is known.
-  add("cache.l3", topo.l3_bytes   ? HumanBytes(topo.l3_bytes)
+  add("cache.l3", topo.l3_bytes   ? FormatBytes(topo.l3_bytes)
                   : topo.l2_bytes ? "none"
                                   : kUnavailable);
 
   std::uint64_t mem_total = MeminfoBytes("MemTotal");
   if (mem_total == 0) mem_total = topo.memory_bytes;
-  const std::uint64_t mem_available = MeminfoBytes("MemAvailable");
-  add("memory.total", mem_total ? HumanBytes(mem_total) : kUnavailable);
-  add("memory.available", mem_available ? HumanBytes(mem_available) : kUnavailable);
+  const std::uint64_t mem_available = AvailableMemoryBytes();
+  add("memory.total", mem_total ? FormatBytes(mem_total) : kUnavailable);
+  add("memory.available", mem_available ? FormatBytes(mem_available) : kUnavailable);
   if (mem_total && mem_available && mem_available < mem_total / 4) {
-    warn.push_back(fmt::format("low memory: {} of {} available", HumanBytes(mem_available),
-                               HumanBytes(mem_total)));
+    warn.push_back(fmt::format("low memory: {} of {} available", FormatBytes(mem_available),
+                               FormatBytes(mem_total)));
   }
   add("memory.thp", BracketedChoice("/sys/kernel/mm/transparent_hugepage/enabled"));
   add("memory.thp_defrag", BracketedChoice("/sys/kernel/mm/transparent_hugepage/defrag"));

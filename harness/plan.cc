@@ -2,10 +2,8 @@
 #include "harness/plan.h"
 
 #include <fmt/format.h>
-#include <sys/sysinfo.h>
 
 #include <algorithm>
-#include <fstream>
 #include <thread>
 
 #include "harness/registry.h"
@@ -45,18 +43,6 @@ ResolvedBackend ResolveBackend(const std::string& text) {
     throw UsageError(fmt::format("unknown variant '{}' of backend '{}' (valid: {})", variant,
                                  info->name, fmt::join(info->variants, ", ")));
   return {info, variant};
-}
-
-std::uint64_t AvailableMemoryBytes() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  std::uint64_t kib = 0;
-  while (meminfo >> key >> kib) {
-    if (key == "MemAvailable:") return kib * 1024;
-    meminfo.ignore(256, '\n');
-  }
-  struct sysinfo si {};
-  return sysinfo(&si) == 0 ? static_cast<std::uint64_t>(si.freeram) * si.mem_unit : 0;
 }
 
 std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions& o, DType t,

@@ -3,9 +3,11 @@
 
 #include <hwloc.h>
 #include <sched.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <thread>
@@ -122,6 +124,18 @@ std::uint64_t Topology::LastLevelBytes() const {
   if (l3_bytes != 0) return l3_bytes;
   if (l2_bytes != 0) return l2_bytes;
   return l1d_bytes;
+}
+
+std::uint64_t AvailableMemoryBytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t kib = 0;
+  while (meminfo >> key >> kib) {
+    if (key == "MemAvailable:") return kib * 1024;
+    meminfo.ignore(256, '\n');
+  }
+  struct sysinfo si {};
+  return sysinfo(&si) == 0 ? static_cast<std::uint64_t>(si.freeram) * si.mem_unit : 0;
 }
 
 const Topology& MachineTopology() {

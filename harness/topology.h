@@ -26,4 +26,7 @@ struct Topology {
 // Read once from hwloc (and cached). Never fails: unknown values stay 0.
 const Topology& MachineTopology();
 
+// Memory the kernel could give a new allocation now (MemAvailable), in bytes; 0 when unknown.
+std::uint64_t AvailableMemoryBytes();
+
 }  // namespace sqb
