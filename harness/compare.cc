@@ -90,6 +90,7 @@ void Decide(const CompareOptions& o, std::vector<CellComparison>& cells) {
   std::vector<double> p;
   for (const auto& c : cells) p.push_back(c.p);
   const std::vector<double> q = BenjaminiHochbergAdjusted(p);
+  const std::vector<bool> significant = BenjaminiHochbergReject(p, o.fdr);
   for (std::size_t i = 0; i < cells.size(); ++i) {
     CellComparison& c = cells[i];
     c.q = q[i];
@@ -97,7 +98,7 @@ void Decide(const CompareOptions& o, std::vector<CellComparison>& cells) {
       c.reason = fmt::format("fewer than {} samples", kMinSamplesForVerdict);
       continue;
     }
-    if (c.q > o.fdr) continue;
+    if (!significant[i]) continue;
     if (c.ratio.low > 1 + o.threshold) c.verdict = Verdict::kFaster;
     if (c.ratio.high < 1 - o.threshold) c.verdict = Verdict::kSlower;
   }
