@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -32,6 +33,14 @@ using FillFn = std::function<void(std::size_t begin, std::size_t end, void* x, v
 // A backend throws this (or any std::exception) to fail one cell with a message; the run goes on.
 struct CellError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// Something a backend counts while it runs, per call of Run() (e.g. coroutine switches). With a
+// cost per event calibrated by the backend, the report gives the share of each call it takes.
+struct EventCount {
+  std::string name;     // plural noun, e.g. "switches"
+  double per_call = 0;  // events in one call
+  double cost_s = 0;    // seconds per event, calibrated by the backend; 0 = not calibrated
 };
 
 // One backend instance measuring one cell. The harness owns the clock: it calls Run() in timed
@@ -66,13 +75,21 @@ class Cell {
   // What ran, as resolved here, in a few words (e.g. "AVX3 x16, streaming stores"). Valid after
   // Setup; "" when the name says it all.
   virtual std::string Summary() const { return ""; }
+
+  // Events of the last call of Run(), read untimed after the samples; empty when none are counted.
+  virtual std::vector<EventCount> Events() const { return {}; }
 };
 
 // A backend-specific option: each value the user lists becomes its own cell (and part of its key).
+// A knob takes either one of `values`, or, when `values` is empty, a count in
+// [min_count, max_count] written as --sizes counts are (4096, 4Ki) and recorded in decimal.
 struct KnobInfo {
   std::string name;                 // as on the command line without "--", e.g. "stores"
-  std::vector<std::string> values;  // the accepted values
+  std::vector<std::string> values;  // the accepted values; empty for a count
   std::string default_value;
+  std::string description;  // one line for --help
+  std::uint64_t min_count = 0;
+  std::uint64_t max_count = 0;
 };
 
 // A compiled backend as the registry knows it.

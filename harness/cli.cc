@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <map>
 #include <thread>
 
 #include "harness/affinity.h"
 #include "harness/build_info.h"
 #include "harness/compare_command.h"
 #include "harness/output_file.h"
+#include "harness/registry.h"
 #include "harness/run_command.h"
 
 namespace sqb {
@@ -30,7 +32,8 @@ T ParseNumber(const std::string& text, const char* what) {
 // Turns the raw option strings into a RunCommand; throws UsageError on any bad value.
 struct RawRunOptions {
   std::vector<std::string> backends, dtypes, sizes, levels, threads, bindings, offsets;
-  std::vector<std::string> stores, hugepages;  // backend knobs, validated by the planner
+  // Backend knobs by name, as declared in the registry; validated by the planner.
+  std::map<std::string, std::vector<std::string>> knobs;
   int samples = MeasureSettings{}.samples;
   double min_time = MeasureSettings{}.min_time_s;
   double max_time = MeasureSettings{}.max_time_s;
@@ -56,8 +59,8 @@ struct RawRunOptions {
       c.plan.sizes.push_back(*n);
     }
     c.plan.levels = levels;
-    if (!stores.empty()) c.plan.knobs["stores"] = stores;
-    if (!hugepages.empty()) c.plan.knobs["hugepages"] = hugepages;
+    for (const auto& [name, values] : knobs)
+      if (!values.empty()) c.plan.knobs[name] = values;
     for (const auto& t : threads) c.plan.threads.push_back(ParseNumber<int>(t, "thread count"));
     if (!bindings.empty()) c.plan.bindings.clear();
     for (const auto& b : bindings) {
@@ -172,13 +175,18 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o) {
   run.add_option("--offset", o.offsets,
                  "Elements added to y's start, as STREAM's OFFSET (default: 0)")
       ->delimiter(',');
-  run.add_option("--stores", o.stores,
-                 "Store policy of SIMD chunk kernels: regular, streaming (non-temporal), auto "
-                 "(streaming when the working set exceeds the last-level cache) (default: auto)")
-      ->delimiter(',');
-  run.add_option("--hugepages", o.hugepages,
-                 "madvise(MADV_HUGEPAGE) on the arrays: off, on (default: off)")
-      ->delimiter(',');
+  // Every knob a registered backend declares, once: a new backend's knobs need no change here.
+  for (const auto& backend : Backends()) {
+    for (const KnobInfo& knob : backend.knobs) {
+      if (o.knobs.count(knob.name)) continue;
+      const std::string range =
+          knob.values.empty() ? fmt::format(" ({}..{})", knob.min_count, knob.max_count) : "";
+      run.add_option("--" + knob.name, o.knobs[knob.name],
+                     fmt::format("{}{}; each value its own cell (default: {})", knob.description,
+                                 range, knob.default_value))
+          ->delimiter(',');
+    }
+  }
   run.add_option("--samples", o.samples,
                  fmt::format("Samples per cell, at least {} (default: {}; --max-time may cut it, "
                              "never below {})",

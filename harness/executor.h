@@ -20,12 +20,17 @@ class Executor {
   virtual ~Executor() = default;
   // Calls body over disjoint ranges covering [0, n) and returns when all are done. The split must
   // depend only on n and the params, so the first touch in Setup and every timed Run map the same
-  // pages to the same threads.
-  virtual void ForEachRange(std::size_t n, RangeFn body) = 0;
+  // pages to the same threads. prefetch(begin, end) is a hint that body(begin, end) comes soon;
+  // an executor that does other work in between may call it first, others ignore it.
+  virtual void ForEachRange(std::size_t n, RangeFn body, RangeFn prefetch) = 0;
   // Pin / unpin the executor's threads as the binding asks (untimed, around each batch).
   virtual void Bind() {}
   virtual void Unbind() {}
   virtual std::string Placement() const = 0;
+  // How the work was spread, beyond the name and placement (e.g. "16 tasks x 4096"); may be "".
+  virtual std::string Summary() const { return ""; }
+  // Events of the last ForEachRange call (see Cell::Events).
+  virtual std::vector<EventCount> Events() const { return {}; }
 };
 
 struct ExecutorInfo {
@@ -33,6 +38,7 @@ struct ExecutorInfo {
   std::string description;
   bool parallel = false;
   bool in_default_run = false;
+  std::vector<KnobInfo> knobs;
   std::function<std::string()> unavailable_reason;  // "" when it can run here
   std::function<std::unique_ptr<Executor>(const CellParams&)> make;
 };

@@ -168,7 +168,10 @@ void Finish(Slot& s) {
 
 std::string Describe(const SizeGroup& g) {
   return fmt::format("{} {} elements ({}), {} cell(s){}", Name(g.dtype), FormatCount(g.elements),
-                     g.level, g.cells.size(), g.sequential ? ", one after another" : "");
+                     g.level, g.cells.size(),
+                     g.cells_at_once < g.cells.size()
+                         ? fmt::format(", {} at a time", g.cells_at_once)
+                         : std::string());
 }
 
 // Measures the slots in [first, last) together: calibrate, then shuffled rounds until each has its
@@ -210,8 +213,8 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& m, const std::atomic<b
       slots[i].record.operation = g.cells[i].backend->operation;
       slots[i].record.level = g.level;
     }
-    // Interleaved: every cell set up, then rounds over all. Sequential: one cell at a time.
-    const std::size_t step = g.sequential ? 1 : slots.size();
+    // Every cell of a batch set up, then rounds over the batch; batches one after another.
+    const std::size_t step = std::max<std::size_t>(1, g.cells_at_once);
     for (std::size_t first = 0; first < slots.size(); first += step) {
       const std::size_t last = std::min(slots.size(), first + step);
       for (std::size_t i = first; i < last; ++i) {
@@ -220,7 +223,10 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& m, const std::atomic<b
       if (completed && !MeasureTogether(slots, first, last, m, stop, rng)) completed = false;
       for (std::size_t i = first; i < last; ++i) {
         Slot& s = slots[i];
-        if (s.live() && !s.record.wall.samples.empty()) Verify(s);
+        if (s.live() && !s.record.wall.samples.empty()) {
+          s.record.events = s.cell->Events();
+          Verify(s);
+        }
         Finish(s);
         if (s.record.status == CellStatus::kOk && s.record.wall.samples.empty()) {
           s.record.status = CellStatus::kSkipped;

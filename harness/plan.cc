@@ -72,20 +72,53 @@ std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions&
   return sizes;
 }
 
+// One value as the knob records it: a listed value as given, a count in decimal.
+std::string CanonicalKnobValue(const KnobInfo& knob, const std::string& value) {
+  if (!knob.values.empty()) {
+    if (std::find(knob.values.begin(), knob.values.end(), value) == knob.values.end())
+      throw UsageError(fmt::format("invalid --{} value '{}' (valid: {})", knob.name, value,
+                                   fmt::join(knob.values, ", ")));
+    return value;
+  }
+  std::string error;
+  const auto n = ParseCount(value, &error);
+  if (!n || *n < knob.min_count || *n > knob.max_count)
+    throw UsageError(fmt::format("invalid --{} value '{}': must be a whole number in {}..{}",
+                                 knob.name, value, knob.min_count, knob.max_count));
+  return std::to_string(*n);
+}
+
+// The knob values the user gave, checked against every backend's declaration of that knob
+// (whether or not a backend run uses it) and written the way cell keys record them.
+std::map<std::string, std::vector<std::string>> CanonicalKnobs(const RunOptions& o) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [name, values] : o.knobs) {
+    const KnobInfo* knob = nullptr;
+    for (const auto& b : Backends())
+      for (const KnobInfo& k : b.knobs)
+        if (k.name == name) knob = &k;
+    if (knob == nullptr) throw UsageError(fmt::format("unknown option --{}", name));
+    for (const auto& v : values) {
+      std::string canonical = CanonicalKnobValue(*knob, v);
+      auto& list = out[name];
+      if (std::find(list.begin(), list.end(), canonical) == list.end())
+        list.push_back(std::move(canonical));
+    }
+  }
+  return out;
+}
+
 // Every combination of the backend's knob values: the user's lists, else each knob's default.
-std::vector<std::map<std::string, std::string>> KnobCombinations(const BackendInfo& b,
-                                                                 const RunOptions& o) {
+std::vector<std::map<std::string, std::string>> KnobCombinations(
+    const BackendInfo& b, const std::map<std::string, std::vector<std::string>>& given_knobs) {
   std::vector<std::map<std::string, std::string>> combos = {{}};
   for (const KnobInfo& knob : b.knobs) {
-    const auto given = o.knobs.find(knob.name);
+    const auto given = given_knobs.find(knob.name);
     const std::vector<std::string> values =
-        given == o.knobs.end() ? std::vector<std::string>{knob.default_value} : given->second;
+        given == given_knobs.end() ? std::vector<std::string>{knob.default_value} : given->second;
     std::vector<std::map<std::string, std::string>> next;
     for (const auto& combo : combos) {
       for (const auto& v : values) {
-        if (std::find(knob.values.begin(), knob.values.end(), v) == knob.values.end())
-          throw UsageError(fmt::format("invalid --{} value '{}' (valid: {})", knob.name, v,
-                                       fmt::join(knob.values, ", ")));
         next.push_back(combo);
         next.back()[knob.name] = v;
       }
@@ -147,7 +180,8 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
     }
   }
 
-  for (const auto& [knob, values] : o.knobs) {
+  const auto knobs_given = CanonicalKnobs(o);
+  for (const auto& [knob, values] : knobs_given) {
     const bool used = std::any_of(backends.begin(), backends.end(), [&](const auto& b) {
       return std::any_of(b.info->knobs.begin(), b.info->knobs.end(),
                          [&](const KnobInfo& k) { return k.name == knob; });
@@ -171,7 +205,7 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
         g.offset = offset;
         g.level = ClassifyLevel(2 * SizeOf(dtype) * elements, m.caches);
         for (const auto& b : backends) {
-          const auto knob_combinations = KnobCombinations(*b.info, o);
+          const auto knob_combinations = KnobCombinations(*b.info, knobs_given);
           for (Binding binding : o.bindings) {
             std::vector<int> cell_threads = b.info->parallel ? threads : std::vector<int>{1};
             for (int t : cell_threads) {
@@ -207,12 +241,22 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
           }
           throw UsageError(why);
         }
-        if (all_bytes > m.available_memory / 10 * 8) {
-          g.sequential = true;
-          plan.notes.push_back(fmt::format(
-              "{}: all {} cells together need {} ({} available): measured one after another, "
-              "not in interleaved rounds",
-              what, g.cells.size(), FormatBytes(all_bytes), FormatBytes(m.available_memory)));
+        const std::uint64_t room = m.available_memory / 10 * 8;
+        g.cells_at_once = g.cells.size();
+        if (all_bytes > room) {
+          // As few batches as fit, of even size, so no batch is left with a straggler.
+          const std::size_t fit = std::max<std::size_t>(1, room / cell_bytes);
+          const std::size_t batches = (g.cells.size() + fit - 1) / fit;
+          g.cells_at_once = (g.cells.size() + batches - 1) / batches;
+          const std::string how =
+              g.cells_at_once == 1
+                  ? std::string("measured one after another, not in interleaved rounds")
+                  : fmt::format(
+                        "measured in {} batches of up to {} cells, each in interleaved rounds",
+                        batches, g.cells_at_once);
+          plan.notes.push_back(fmt::format("{}: all {} cells together need {} ({} available): {}",
+                                           what, g.cells.size(), FormatBytes(all_bytes),
+                                           FormatBytes(m.available_memory), how));
         }
         if (!g.cells.empty()) plan.groups.push_back(std::move(g));
       }

@@ -42,7 +42,9 @@ struct SizeGroup {
   std::uint64_t elements = 0;
   std::uint64_t offset = 0;
   std::string level;
-  bool sequential = false;  // all cells' arrays do not fit in memory at once: one after another
+  // Cells measured together in rounds: all of them, unless their arrays do not fit in memory at
+  // once; then batches of this many, one batch after another (1: one cell after another).
+  std::size_t cells_at_once = 0;
   std::vector<PlannedCell> cells;
 };
 

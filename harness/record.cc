@@ -34,6 +34,14 @@ double GigaElementsPerSecond(const CellParams& p, double seconds_per_call) {
   return static_cast<double>(p.elements) / seconds_per_call / 1e9;
 }
 
+double EventsPerSecond(const CellRecord& c, const EventCount& e) {
+  return e.per_call / c.wall.stats.median;
+}
+
+double EventTimePercent(const CellRecord& c, const EventCount& e) {
+  return 100 * e.per_call * e.cost_s / c.wall.stats.median;
+}
+
 const CellRecord* BestReference(const Report& r, const CellRecord& cell) {
   const CellRecord* best = nullptr;
   for (const CellRecord& c : r.cells) {

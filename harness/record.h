@@ -40,6 +40,7 @@ struct CellRecord {
   std::uint64_t calls_per_sample = 0;
   Timing wall;                        // end-to-end, timed by the harness
   std::optional<Timing> kernel_only;  // device-side, reported by device backends
+  std::vector<EventCount> events;     // counted by the backend per call, e.g. coroutine switches
   std::vector<std::string> flags;     // e.g. "noisy: err 7.1% > 5%"
 };
 
@@ -67,6 +68,10 @@ struct Report {
 // Throughput of a cell at a per-call time, in GB/s (1e9 bytes, STREAM counting) and G elements/s.
 double GigabytesPerSecond(const CellParams& p, double seconds_per_call);
 double GigaElementsPerSecond(const CellParams& p, double seconds_per_call);
+
+// An event's rate and, when its cost is calibrated, the share of the median call it takes (%).
+double EventsPerSecond(const CellRecord& c, const EventCount& e);
+double EventTimePercent(const CellRecord& c, const EventCount& e);
 
 // The fastest verified copy (reference) cell of the same dtype and size; null when none.
 const CellRecord* BestReference(const Report& r, const CellRecord& cell);

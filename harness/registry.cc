@@ -45,7 +45,8 @@ BackendInfo Compose(const ExecutorInfo& e, const ChunkKernelInfo& k) {
   b.in_default_run = e.in_default_run && k.in_default_run &&
                      (only.empty() || std::find(only.begin(), only.end(), e.name) != only.end());
   b.variants = k.variants;
-  b.knobs = k.knobs;
+  b.knobs = e.knobs;
+  b.knobs.insert(b.knobs.end(), k.knobs.begin(), k.knobs.end());
   b.knobs.push_back(kHugePagesKnob);
   b.unavailable_reason = [e, k](const std::string& variant) {
     std::string why = e.unavailable_reason ? e.unavailable_reason() : "";

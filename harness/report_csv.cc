@@ -9,7 +9,7 @@
 namespace sqb {
 namespace {
 
-constexpr std::array<std::string_view, 31> kHeader = {"backend",
+constexpr std::array<std::string_view, 32> kHeader = {"backend",
                                                       "executor",
                                                       "chunk_kernel",
                                                       "variant",
@@ -39,6 +39,7 @@ constexpr std::array<std::string_view, 31> kHeader = {"backend",
                                                       "gbps_median",
                                                       "gelems_median",
                                                       "kernel_only_median_s",
+                                                      "events",
                                                       "flags"};
 
 std::string Quote(std::string_view field) {
@@ -104,9 +105,10 @@ std::vector<std::string> Row(const CellRecord& c) {
                Number(GigabytesPerSecond(p, s.best)),
                Number(GigabytesPerSecond(p, s.median)),
                Number(GigaElementsPerSecond(p, s.median)),
-               c.kernel_only ? Number(c.kernel_only->stats.median) : ""};
+               c.kernel_only ? Number(c.kernel_only->stats.median) : "",
+               DescribeEvents(c)};
   } else {
-    numbers.assign(11, "");
+    numbers.assign(12, "");
   }
   row.insert(row.end(), numbers.begin(), numbers.end());
   row.push_back(Join(c.flags, "; "));

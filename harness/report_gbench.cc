@@ -39,6 +39,8 @@ Json Entry(const CellRecord& c, int family, const std::string& name, double seco
   j["time_unit"] = "ns";
   j["bytes_per_second"] = static_cast<double>(p.BytesPerCall()) / seconds;
   j["items_per_second"] = static_cast<double>(p.elements) / seconds;
+  // Counted events as user counters, per call (google/benchmark's kAvgIterations).
+  for (const EventCount& e : c.events) j[e.name + "_per_call"] = e.per_call;
   return j;
 }
 

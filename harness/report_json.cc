@@ -68,6 +68,15 @@ Json CellJson(const CellRecord& c) {
   j["calls_per_sample"] = c.calls_per_sample;
   j["wall"] = TimingJson(p, c.wall);
   if (c.kernel_only) j["kernel_only"] = TimingJson(p, *c.kernel_only);
+  j["events"] = Json::array();
+  for (const EventCount& e : c.events) {
+    Json event = {{"name", e.name}, {"per_call", e.per_call}, {"cost_s", e.cost_s}};
+    if (c.wall.stats.n > 0) {
+      event["per_second"] = EventsPerSecond(c, e);
+      if (e.cost_s > 0) event["time_pct"] = EventTimePercent(c, e);
+    }
+    j["events"].push_back(event);
+  }
   j["flags"] = c.flags;
   return j;
 }

@@ -64,6 +64,8 @@ class GroupBuilder {
     }
     ResultRow row = MeasuredRow(c);
     group_.rows.push_back(row);
+    if (!c.events.empty())
+      group_.events.push_back(fmt::format("{}: {}", CellLabel(c), DescribeEvents(c)));
     if (c.kernel_only) {
       ResultRow k;
       k.cell = &c;
@@ -153,6 +155,26 @@ std::string FormatElements(std::uint64_t n) {
   std::string plain = fmt::format("{}", n);
   std::string short_form = FormatCount(n);
   return short_form == plain ? plain : fmt::format("{} ({})", plain, short_form);
+}
+
+std::string DescribeEvents(const CellRecord& c) {
+  std::string out;
+  for (const EventCount& e : c.events) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{:.6g} {} per call", e.per_call, e.name);
+    if (c.wall.stats.n == 0) continue;
+    const double rate = EventsPerSecond(c, e);
+    const auto [scale, prefix] = rate >= 1e9   ? std::pair(1e9, "G")
+                                 : rate >= 1e6 ? std::pair(1e6, "M")
+                                 : rate >= 1e3 ? std::pair(1e3, "k")
+                                               : std::pair(1.0, "");
+    out += fmt::format(" ({} {}/s", FormatRate(rate / scale), prefix);
+    if (e.cost_s > 0)
+      out += fmt::format("; {:.2f} ns each: {:.2f}% of the time", e.cost_s * 1e9,
+                         EventTimePercent(c, e));
+    out += ")";
+  }
+  return out;
 }
 
 std::string CellLabel(const CellRecord& c) {

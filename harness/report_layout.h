@@ -24,6 +24,9 @@ std::string_view OperationName(Operation op);  // "square", "copy"
 std::string FormatRate(double v);
 // The exact count with its binary spelling from sizes.h when that differs: "3072 (3Ki)", "1000003".
 std::string FormatElements(std::uint64_t n);
+// A measured cell's events per call, with rates and calibrated shares of the time:
+// "32 switches per call (1.23 G/s; 2.10 ns each: 0.31% of the time), 48 resumes per call (...)".
+std::string DescribeEvents(const CellRecord& c);
 // The backend as named, with what ran as resolved: "highway [AVX3 x16, streaming stores]".
 std::string CellLabel(const CellRecord& c);
 
@@ -77,6 +80,7 @@ struct ResultGroup {
   // are FAILED, ERROR or SKIPPED (no numbers: their message is the note).
   std::vector<ResultRow> rows;
   std::vector<std::string> footnotes;  // "[1] openmp f32 3Ki: noisy: err 7.1% > 5%"
+  std::vector<std::string> events;     // "interleaved [...]: 32 switches per call (...)"
 };
 
 // One group per (dtype, elements, offset) in order of first appearance. Footnote numbers run on

@@ -79,7 +79,8 @@ std::string ResultsTable(const ResultGroup& g) {
     }
     out += TableRow(cells);
   }
-  if (!g.footnotes.empty()) out += "\n";
+  if (!g.events.empty() || !g.footnotes.empty()) out += "\n";
+  for (const std::string& line : g.events) out += fmt::format("- events: {}\n", Escape(line));
   for (const std::string& note : g.footnotes) out += fmt::format("- {}\n", Escape(note));
   return out;
 }

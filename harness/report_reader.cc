@@ -79,6 +79,11 @@ CellRecord ReadCell(const Json& j, const std::string& where) {
   c.wall = ReadTiming(Get<Json>(j, "wall", where), where + " wall");
   if (j.contains("kernel_only"))
     c.kernel_only = ReadTiming(j["kernel_only"], where + " kernel_only");
+  for (const Json& e : j.value("events", Json::array())) {
+    c.events.push_back({Get<std::string>(e, "name", where + " event"),
+                        Get<double>(e, "per_call", where + " event"),
+                        Get<double>(e, "cost_s", where + " event")});
+  }
   c.flags = Get<std::vector<std::string>>(j, "flags", where);
   return c;
 }

@@ -106,6 +106,7 @@ std::string RenderTable(const Report& r, const TableStyle& style) {
       bool colored = style.color && !row.kernel_only;
       out += Line(row.text, w, colored ? VerdictColor(row.cell->status) : "");
     }
+    for (const std::string& line : g.events) out += fmt::format("  events: {}\n", line);
     for (const std::string& note : g.footnotes) out += fmt::format("  {}\n", note);
   }
   if (groups.empty()) out += "\nno cells\n";

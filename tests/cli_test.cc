@@ -111,6 +111,14 @@ TEST_F(CliTest, EveryBadInputIsOneLineExitTwoAndNoFile) {
       {"--format", "xml"},
       {"--bogus"},
       {"--sizes", "1Ki", "--levels", "L1"},
+      {"--stores", "sideways"},
+      {"--tasks", "0"},
+      {"--tasks", "1000001"},
+      {"--tasks", "many"},
+      {"--quantum", "0"},
+      {"--quantum", "-4"},
+      {"--prefetch", "maybe"},
+      {"--backends", "serial", "--tasks", "0"},  // checked even where no backend uses it
   };
   for (auto args : cases) {
     args.insert(args.begin(), "run");
@@ -153,9 +161,10 @@ TEST_F(CliTest, InfoShowsTheFingerprint) {
 TEST_F(CliTest, HelpStatesEveryDefault) {
   const Result r = Run({"run", "--help"});
   EXPECT_EQ(r.code, 0);
-  for (const char* option : {"--backends", "--dtype", "--sizes", "--levels", "--threads", "--bind",
-                             "--offset", "--samples", "--min-time", "--max-time", "--format",
-                             "--out", "--results-dir", "--no-save"}) {
+  for (const char* option :
+       {"--backends", "--dtype", "--sizes", "--levels", "--threads", "--bind", "--offset",
+        "--samples", "--min-time", "--max-time", "--format", "--out", "--results-dir", "--no-save",
+        "--stores", "--hugepages", "--tasks", "--quantum", "--prefetch"}) {
     const auto at = r.out.find(std::string("\n  ") + option + " ");
     ASSERT_NE(at, std::string::npos) << option;
     const auto next = r.out.find("\n  -", at + 1);

@@ -21,15 +21,16 @@ TEST(Plan, DefaultRunIsEveryDefaultBackendAtFourLevels) {
     const SizeGroup& g = plan.groups[i];
     EXPECT_EQ(g.elements, sizes[i]);
     EXPECT_EQ(g.level, levels[i]);
-    EXPECT_FALSE(g.sequential);
+    EXPECT_EQ(g.cells_at_once, i < 3 ? g.cells.size() : 5u) << "10 x 1.88 GiB in 2 batches";
     std::set<std::string> names;
     for (const auto& c : g.cells) {
       names.insert(c.params.backend);
       EXPECT_EQ(c.params.threads, c.backend->parallel ? 2 : 1) << c.params.backend;
       EXPECT_EQ(c.params.binding, Binding::kCores);
     }
-    EXPECT_EQ(names, (std::set<std::string>{"highway", "memcpy", "openmp", "openmp+highway",
-                                            "openmp+memcpy", "serial", "tbb", "tbb+highway"}));
+    EXPECT_EQ(names, (std::set<std::string>{"highway", "interleaved", "interleaved+highway",
+                                            "memcpy", "openmp", "openmp+highway", "openmp+memcpy",
+                                            "serial", "tbb", "tbb+highway"}));
   }
 }
 
@@ -86,13 +87,22 @@ TEST(Plan, RefusesSizesThatDoNotFitBeforeAllocating) {
   EXPECT_THROW(MakePlan(o, TwoCoreMachine()), UsageError);
 }
 
-TEST(Plan, MeasuresOneAfterAnotherWhenTheGroupDoesNotFitTogether) {
+// Cells whose arrays do not fit in memory together are measured in as few batches as fit, of
+// even size (3 + 2, not 4 + 1), each batch in rounds; one after another when only one fits.
+TEST(Plan, BatchesAsFewAndEvenAsFitInMemory) {
   RunOptions o;
-  o.sizes = {1ull << 30};  // 8 GiB per cell (x, y): 4 cells do not fit in 20 GiB together
-  const Plan plan = MakePlan(o, TwoCoreMachine());
-  ASSERT_EQ(plan.groups.size(), 1u);
-  EXPECT_TRUE(plan.groups[0].sequential);
-  EXPECT_FALSE(plan.notes.empty());
+  o.backends = {"serial", "openmp", "tbb", "memcpy", "openmp+memcpy"};
+  for (const auto& [elements, at_once] : std::vector<std::pair<std::uint64_t, std::size_t>>{
+           {1ull << 28, 5},     // 2 GiB per cell (x, y): all 5 fit in 16 GiB (80% of 20)
+           {1ull << 29, 3},     // 4 GiB: 4 fit, so 3 + 2
+           {1ull << 30, 2},     // 8 GiB: 2 fit, so 2 + 2 + 1
+           {3ull << 29, 1}}) {  // 12 GiB: one after another
+    o.sizes = {elements};
+    const Plan plan = MakePlan(o, TwoCoreMachine());
+    ASSERT_EQ(plan.groups.size(), 1u);
+    EXPECT_EQ(plan.groups[0].cells_at_once, at_once) << elements;
+    EXPECT_EQ(plan.notes.empty(), at_once == 5) << elements;
+  }
 }
 
 TEST(Plan, DefaultDramLevelIsSkippedWithANoteWhenMemoryIsShort) {

@@ -8,12 +8,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
 #include "harness/report_layout.h"
+#include "harness/report_reader.h"
 
 #ifndef SQB_GOLDEN_DIR
 #error "SQB_GOLDEN_DIR must name the golden file folder"
@@ -22,7 +24,7 @@
 namespace sqb {
 namespace {
 
-constexpr std::size_t kCsvColumns = 31;
+constexpr std::size_t kCsvColumns = 32;
 
 CellRecord Cell(std::string backend, std::string executor, std::string chunk_kernel,
                 std::uint64_t elements, int threads, Operation op = Operation::kSquare) {
@@ -145,6 +147,17 @@ Report MakeReport() {
   avx3_b.placement = "";
   avx3_b.message = "this CPU lacks AVX3 (AVX-512F/BW/DQ/VL)";
   r.cells.push_back(avx3_b);
+
+  // Last so that the indices above hold; laid out in the small group, with its counted events.
+  CellRecord interleaved_a = Cell("interleaved", "interleaved", "scalar", kSmall, 1);
+  interleaved_a.params.knobs = {{"prefetch", "off"}, {"quantum", "1024"}, {"tasks", "4"}};
+  interleaved_a.summary = "4 tasks x 1Ki, cpu 0, prefetch off";
+  interleaved_a.calls_per_sample = 2048;
+  interleaved_a.wall = Times(
+      {0.901e-6, 0.898e-6, 0.905e-6, 0.899e-6, 0.900e-6, 0.912e-6, 0.897e-6, 0.903e-6, 0.902e-6},
+      {9, 0.897e-6, 0.901e-6, 0.898e-6, 0.905e-6, 0.901889e-6, 0.912e-6, 0.2220, 0});
+  interleaved_a.events = {{"switches", 3, 0}, {"resumes", 7, 4.5e-9}};
+  r.cells.push_back(interleaved_a);
   return r;
 }
 
@@ -323,12 +336,40 @@ TEST(Reporters, JsonReadsBackWithEveryCellField) {
   EXPECT_EQ(j["cells"][3]["knobs"]["grain"], "1024");
   EXPECT_TRUE(j["cells"][7].contains("kernel_only"));
   EXPECT_FALSE(j["cells"][6].contains("kernel_only"));
+  const nlohmann::json& events = j["cells"].back()["events"];
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0]["name"], "switches");
+  EXPECT_EQ(events[0]["per_call"], 3.0);
+  EXPECT_DOUBLE_EQ(events[0]["per_second"].get<double>(), 3 / 0.901e-6);
+  EXPECT_FALSE(events[0].contains("time_pct")) << "switches carry no cost of their own";
+  EXPECT_DOUBLE_EQ(events[1]["time_pct"].get<double>(), 100 * 7 * 4.5e-9 / 0.901e-6);
+  EXPECT_TRUE(j["cells"][0]["events"].empty());
   const nlohmann::json& error = j["cells"][8];
   EXPECT_EQ(error["status"], "ERROR");
   EXPECT_EQ(error["message"], r.cells[8].message);
   EXPECT_TRUE(error["wall"]["samples_s"].empty());
   EXPECT_FALSE(error["wall"].contains("stats"));
   EXPECT_FALSE(error["wall"].contains("gbps"));
+}
+
+TEST(Reporters, JsonReadsBackWithEveryCellsParamsAndEvents) {
+  const Report r = MakeReport();
+  const auto path = std::filesystem::temp_directory_path() / "sqb_reporters_round_trip.json";
+  std::ofstream(path) << RenderJson(r);
+  const Report back = ReadReport(path.string());
+  std::filesystem::remove(path);
+  ASSERT_EQ(back.cells.size(), r.cells.size());
+  for (std::size_t i = 0; i < r.cells.size(); ++i) {
+    EXPECT_EQ(back.cells[i].params.backend, r.cells[i].params.backend);
+    EXPECT_EQ(back.cells[i].params.knobs, r.cells[i].params.knobs);
+    EXPECT_EQ(back.cells[i].wall.samples, r.cells[i].wall.samples);
+    ASSERT_EQ(back.cells[i].events.size(), r.cells[i].events.size());
+    for (std::size_t e = 0; e < r.cells[i].events.size(); ++e) {
+      EXPECT_EQ(back.cells[i].events[e].name, r.cells[i].events[e].name);
+      EXPECT_EQ(back.cells[i].events[e].per_call, r.cells[i].events[e].per_call);
+      EXPECT_EQ(back.cells[i].events[e].cost_s, r.cells[i].events[e].cost_s);
+    }
+  }
 }
 
 TEST(Reporters, CsvHasOneRecordPerCellAndFixedColumns) {
@@ -343,6 +384,9 @@ TEST(Reporters, CsvHasOneRecordPerCellAndFixedColumns) {
   EXPECT_EQ(records[4][19], "") << "no times for a FAILED cell";
   EXPECT_EQ(records[9][15], r.cells[8].message) << "quotes and line breaks survive";
   EXPECT_EQ(std::stod(records[3][21]), 0.55e-6);
+  EXPECT_EQ(records.back()[kCsvColumns - 2],
+            "3 switches per call (3.33 M/s), 7 resumes per call (7.77 M/s; 4.50 ns each: 3.50% of "
+            "the time)");
 }
 
 TEST(Record, BestReferenceIsTheFastestVerifiedCopyOfTheSameSize) {

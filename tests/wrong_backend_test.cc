@@ -93,6 +93,17 @@ TEST(WrongBackend, ThrowingKernelIsAnErrorRowAndTheRunGoesOn) {
   EXPECT_EQ(Cell(report, "tbb")["status"], "OK");
 }
 
+// A coroutine task may not let an exception escape: the executor carries it out of the ring.
+TEST(WrongBackend, ThrowingInterleavedTaskIsAnErrorRowNotACrashOrHang) {
+  int code = 0;
+  const auto report = RunToJson({"interleaved+throwing", "interleaved"}, &code);
+  EXPECT_EQ(code, 3);
+  const auto& bad = Cell(report, "interleaved+throwing");
+  EXPECT_EQ(bad["status"], "ERROR");
+  EXPECT_NE(bad["message"].get<std::string>().find("kernel exploded"), std::string::npos);
+  EXPECT_EQ(Cell(report, "interleaved")["status"], "OK");
+}
+
 TEST(WrongBackend, AllVerifiedIsExitZero) {
   int code = -1;
   RunToJson({"serial", "openmp"}, &code);

@@ -133,7 +133,9 @@ ChunkKernelInfo Info() {
       .operation = Operation::kSquare,
       .in_default_run = true,
       .variants = Variants(),
-      .knobs = {{"stores", {"auto", "regular", "streaming"}, "auto"}},
+      .knobs = {{"stores", {"auto", "regular", "streaming"}, "auto",
+                 "Store policy of SIMD chunk kernels: regular, streaming (non-temporal), auto "
+                 "(streaming when the working set exceeds the last-level cache)"}},
       .unavailable_reason = UnavailableReason,
       .resolve = Resolve,
   };

@@ -17,7 +17,7 @@ class OpenMpExecutor final : public Executor {
 
   // Explicit static split (rather than `omp for`) so first touch and runs share it exactly. An
   // exception may not leave a parallel region: the first is carried out and rethrown.
-  void ForEachRange(std::size_t n, RangeFn body) override {
+  void ForEachRange(std::size_t n, RangeFn body, RangeFn) override {
     std::exception_ptr error;
 #pragma omp parallel num_threads(threads_)
     {

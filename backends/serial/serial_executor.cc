@@ -10,7 +10,7 @@ class SerialExecutor final : public Executor {
  public:
   explicit SerialExecutor(const CellParams& p) : pin_(p.binding == Binding::kCores) {}
 
-  void ForEachRange(std::size_t n, RangeFn body) override { body(0, n); }
+  void ForEachRange(std::size_t n, RangeFn body, RangeFn) override { body(0, n); }
   void Bind() override {
     if (pin_) PinCurrentThread(BindingCpu(0));
   }

@@ -43,7 +43,7 @@ class TbbExecutor final : public Executor {
 
   // static_partitioner: one subrange per thread with a deterministic thread affinity, so first
   // touch and runs map the same pages to the same threads (as OpenMP's static schedule).
-  void ForEachRange(std::size_t n, RangeFn body) override {
+  void ForEachRange(std::size_t n, RangeFn body, RangeFn) override {
     arena_.execute([&] {
       tbb::parallel_for(
           tbb::blocked_range<std::size_t>(0, n),
