@@ -14,14 +14,19 @@ namespace {
 template <typename T>
 class ChunkedCell final : public Cell {
  public:
-  ChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor, ChunkFn<T> chunk,
-              std::string summary)
+  // fenced: the chunk function; unfenced and fence: the optional pair used instead when every
+  // range runs on this thread (see ChunkFns).
+  ChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor, ChunkFn<T> fenced,
+              ChunkFn<T> unfenced, void (*fence)(), std::string summary)
       : n_(params.elements),
         offset_(params.offset),
         huge_pages_(KnobValue(params, kHugePagesKnob.name) == "on"),
         executor_(std::move(executor)),
-        chunk_(chunk),
         summary_(JoinSummaries(executor_->Summary(), summary)) {
+    const bool fence_once =
+        unfenced != nullptr && fence != nullptr && executor_->OnCallingThreadOnly();
+    chunk_ = fence_once ? unfenced : fenced;
+    fence_ = fence_once ? fence : nullptr;
     if (chunk_ == nullptr)
       throw CellError("chunk kernel has no " + std::string(Name(params.dtype)));
   }
@@ -47,6 +52,7 @@ class ChunkedCell final : public Cell {
     executor_->ForEachRange(
         n_, [this](std::size_t b, std::size_t e) { chunk_(x_ + b, y_ + b, e - b); },
         [this](std::size_t b, std::size_t e) { PrefetchInputs(b, e); });
+    if (fence_ != nullptr) fence_();
   }
 
   HostArrays ReadBack() override { return {x_, y_, n_}; }
@@ -81,8 +87,9 @@ class ChunkedCell final : public Cell {
   std::size_t offset_;
   bool huge_pages_;
   std::unique_ptr<Executor> executor_;
-  ChunkFn<T> chunk_;
   std::string summary_;
+  ChunkFn<T> chunk_ = nullptr;
+  void (*fence_)() = nullptr;
   PageBuffer x_buffer_;
   PageBuffer y_buffer_;
   T* x_ = nullptr;
@@ -94,8 +101,10 @@ class ChunkedCell final : public Cell {
 std::unique_ptr<Cell> MakeChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor,
                                       const ChunkFns& fns) {
   if (params.dtype == DType::kF32)
-    return std::make_unique<ChunkedCell<float>>(params, std::move(executor), fns.f32, fns.summary);
-  return std::make_unique<ChunkedCell<double>>(params, std::move(executor), fns.f64, fns.summary);
+    return std::make_unique<ChunkedCell<float>>(params, std::move(executor), fns.f32,
+                                                fns.f32_unfenced, fns.fence, fns.summary);
+  return std::make_unique<ChunkedCell<double>>(params, std::move(executor), fns.f64,
+                                               fns.f64_unfenced, fns.fence, fns.summary);
 }
 
 }  // namespace sqb

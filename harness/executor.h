@@ -27,6 +27,8 @@ class Executor {
   virtual void Bind() {}
   virtual void Unbind() {}
   virtual std::string Placement() const = 0;
+  // True when every range of ForEachRange runs on the calling thread.
+  virtual bool OnCallingThreadOnly() const { return false; }
   // How the work was spread, beyond the name and placement (e.g. "16 tasks x 4096"); may be "".
   virtual std::string Summary() const { return ""; }
   // Events of the last ForEachRange call (see Cell::Events).
@@ -53,6 +55,12 @@ struct ChunkFns {
   ChunkFn<float> f32 = nullptr;
   ChunkFn<double> f64 = nullptr;
   std::string summary;  // what was resolved, for the report; may be ""
+  // Optional, for kernels that fence: the same functions without the closing fence, and the fence
+  // alone (for the calling thread). An executor whose ranges all run on the calling thread then
+  // fences once per call instead of once per range.
+  ChunkFn<float> f32_unfenced = nullptr;
+  ChunkFn<double> f64_unfenced = nullptr;
+  void (*fence)() = nullptr;
 };
 
 struct ChunkKernelInfo {

@@ -64,11 +64,16 @@ TEST_P(HighwayPerTarget, DispatchPicksTheTargetUnderTest) {
   EXPECT_EQ(DispatchedHighwayTarget().bit, GetParam());
 }
 
+// Unfenced kernels are checked on the thread that stored, which sees its own non-temporal stores
+// without a fence (another thread would need FenceStreams first).
 TEST_P(HighwayPerTarget, DispatchedKernelsAreBitwiseExact) {
   const HighwayTarget& t = DispatchedHighwayTarget();
-  for (StorePolicy policy : {StorePolicy::kRegular, StorePolicy::kStreaming}) {
+  for (StorePolicy policy :
+       {StorePolicy::kRegular, StorePolicy::kStreaming, StorePolicy::kStreamingUnfenced}) {
     const HighwayKernels k = DispatchedHighwayKernels(policy);
-    const char* what = policy == StorePolicy::kRegular ? "regular" : "streaming";
+    const char* what = policy == StorePolicy::kRegular     ? "regular"
+                       : policy == StorePolicy::kStreaming ? "streaming"
+                                                           : "streaming, unfenced";
     ExpectAllTailsAndAlignments<float>(k.f32, t.lanes_f32, what);
     ExpectAllTailsAndAlignments<double>(k.f64, t.lanes_f64, what);
   }
@@ -81,6 +86,8 @@ TEST_P(HighwayPerTarget, NamedTargetKernelsAreBitwiseExact) {
     ExpectAllTailsAndAlignments<double>(t.regular.f64, t.lanes_f64, "regular");
     ExpectAllTailsAndAlignments<float>(t.streaming.f32, t.lanes_f32, "streaming");
     ExpectAllTailsAndAlignments<double>(t.streaming.f64, t.lanes_f64, "streaming");
+    ExpectAllTailsAndAlignments<float>(t.streaming_unfenced.f32, t.lanes_f32, "unfenced");
+    ExpectAllTailsAndAlignments<double>(t.streaming_unfenced.f64, t.lanes_f64, "unfenced");
   }
 }
 

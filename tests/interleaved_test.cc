@@ -16,8 +16,10 @@
 
 #include "harness/affinity.h"
 #include "harness/chunked_cell.h"
+#include "harness/inputs.h"
 #include "harness/plan.h"
 #include "harness/registry.h"
+#include "harness/verify.h"
 
 // Every operator new in this test binary is counted while g_count_allocations is set. The
 // replacement pair is malloc/free, which GCC, seeing new and free meet after inlining, takes for a
@@ -254,6 +256,30 @@ TEST(Interleaved, ATaskThatThrowsSurfacesAndTheExecutorRecovers) {
       },
       nothing);
   for (int w : written) ASSERT_EQ(w, 1);
+}
+
+// Streaming stores with many chunks on one thread: the cell fences once per call, not per chunk.
+// Every store policy must still give a bitwise-exact y, odd sizes and a misaligned y included.
+TEST(Interleaved, HighwayIsExactUnderEveryStorePolicy) {
+  const BackendInfo* b = FindBackend("interleaved+highway");
+  ASSERT_NE(b, nullptr);
+  for (const char* stores : {"regular", "streaming", "auto"}) {
+    for (std::size_t offset : {0, 3}) {
+      CellParams p = Params(100003, 16, 1000);
+      p.backend = "interleaved+highway";
+      p.chunk_kernel = "highway";
+      p.variant = "auto";
+      p.offset = offset;
+      p.knobs["stores"] = stores;
+      auto cell = b->make_cell(p);
+      cell->Setup(TimedFill(p.dtype));
+      cell->Bind();
+      cell->Run();
+      cell->Unbind();
+      const auto bad = FindMismatch(p.dtype, Operation::kSquare, cell->ReadBack(), false);
+      EXPECT_FALSE(bad) << stores << ", offset " << offset << ": " << bad->Describe();
+    }
+  }
 }
 
 MachineLimits SmallMachine() {

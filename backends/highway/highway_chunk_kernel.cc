@@ -30,6 +30,12 @@ void SquareF32(const float* x, float* y, std::size_t n) { SquareRegular(x, y, n)
 void SquareF64(const double* x, double* y, std::size_t n) { SquareRegular(x, y, n); }
 void StreamSquareF32(const float* x, float* y, std::size_t n) { SquareStream(x, y, n); }
 void StreamSquareF64(const double* x, double* y, std::size_t n) { SquareStream(x, y, n); }
+void UnfencedStreamSquareF32(const float* x, float* y, std::size_t n) {
+  SquareStreamUnfenced(x, y, n);
+}
+void UnfencedStreamSquareF64(const double* x, double* y, std::size_t n) {
+  SquareStreamUnfenced(x, y, n);
+}
 std::int64_t Target() { return HWY_TARGET; }
 // Not inlined: the static initialiser below lacks this target's code generation attributes.
 HWY_NOINLINE std::size_t LanesF32() { return hn::Lanes(hn::ScalableTag<float>()); }
@@ -42,6 +48,7 @@ const bool kTargetAdded = AddHighwayTarget({
     .lanes_f64 = LanesF64(),
     .regular = {SquareF32, SquareF64},
     .streaming = {StreamSquareF32, StreamSquareF64},
+    .streaming_unfenced = {UnfencedStreamSquareF32, UnfencedStreamSquareF64},
 });
 
 }  // namespace HWY_NAMESPACE
@@ -56,6 +63,8 @@ HWY_EXPORT(SquareF32);
 HWY_EXPORT(SquareF64);
 HWY_EXPORT(StreamSquareF32);
 HWY_EXPORT(StreamSquareF64);
+HWY_EXPORT(UnfencedStreamSquareF32);
+HWY_EXPORT(UnfencedStreamSquareF64);
 HWY_EXPORT(Target);
 
 std::vector<HighwayTarget>& TargetTable() {
@@ -74,6 +83,12 @@ void DispatchStreamSquareF32(const float* x, float* y, std::size_t n) {
 }
 void DispatchStreamSquareF64(const double* x, double* y, std::size_t n) {
   HWY_DYNAMIC_DISPATCH(StreamSquareF64)(x, y, n);
+}
+void DispatchUnfencedStreamSquareF32(const float* x, float* y, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(UnfencedStreamSquareF32)(x, y, n);
+}
+void DispatchUnfencedStreamSquareF64(const double* x, double* y, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(UnfencedStreamSquareF64)(x, y, n);
 }
 
 constexpr char kDispatchVariant[] = "auto";
@@ -114,14 +129,25 @@ ChunkFns Resolve(const CellParams& p) {
   const bool dispatch = p.variant == kDispatchVariant;
   const HighwayTarget* target = dispatch ? &DispatchedHighwayTarget() : FindTarget(p.variant);
   if (target == nullptr) throw CellError("unknown Highway target '" + p.variant + "'");
-  const HighwayKernels k = dispatch                            ? DispatchedHighwayKernels(policy)
-                           : policy == StorePolicy::kStreaming ? target->streaming
-                                                               : target->regular;
+  const bool streaming = policy == StorePolicy::kStreaming;
+  const auto kernels = [&](StorePolicy policy) {
+    if (dispatch) return DispatchedHighwayKernels(policy);
+    if (policy == StorePolicy::kStreaming) return target->streaming;
+    if (policy == StorePolicy::kStreamingUnfenced) return target->streaming_unfenced;
+    return target->regular;
+  };
+  const HighwayKernels k = kernels(policy);
   const std::size_t lanes = p.dtype == DType::kF32 ? target->lanes_f32 : target->lanes_f64;
-  return {k.f32, k.f64,
-          fmt::format("{} x{}, {} stores{}", target->name, lanes,
-                      policy == StorePolicy::kStreaming ? "streaming" : "regular",
-                      stores == "auto" ? " (auto)" : "")};
+  ChunkFns fns{k.f32, k.f64,
+               fmt::format("{} x{}, {} stores{}", target->name, lanes,
+                           streaming ? "streaming" : "regular", stores == "auto" ? " (auto)" : "")};
+  if (streaming) {
+    const HighwayKernels unfenced = kernels(StorePolicy::kStreamingUnfenced);
+    fns.f32_unfenced = unfenced.f32;
+    fns.f64_unfenced = unfenced.f64;
+    fns.fence = FenceStreams;
+  }
+  return fns;
 }
 
 ChunkKernelInfo Info() {
@@ -133,7 +159,9 @@ ChunkKernelInfo Info() {
       .operation = Operation::kSquare,
       .in_default_run = true,
       .variants = Variants(),
-      .knobs = {{"stores", {"auto", "regular", "streaming"}, "auto",
+      .knobs = {{"stores",
+                 {"auto", "regular", "streaming"},
+                 "auto",
                  "Store policy of SIMD chunk kernels: regular, streaming (non-temporal), auto "
                  "(streaming when the working set exceeds the last-level cache)"}},
       .unavailable_reason = UnavailableReason,
@@ -156,9 +184,18 @@ bool AddHighwayTarget(HighwayTarget target) {
 const std::vector<HighwayTarget>& CompiledHighwayTargets() { return TargetTable(); }
 
 HighwayKernels DispatchedHighwayKernels(StorePolicy stores) {
-  if (stores == StorePolicy::kStreaming) return {DispatchStreamSquareF32, DispatchStreamSquareF64};
-  return {DispatchSquareF32, DispatchSquareF64};
+  switch (stores) {
+    case StorePolicy::kRegular:
+      return {DispatchSquareF32, DispatchSquareF64};
+    case StorePolicy::kStreaming:
+      return {DispatchStreamSquareF32, DispatchStreamSquareF64};
+    case StorePolicy::kStreamingUnfenced:
+      return {DispatchUnfencedStreamSquareF32, DispatchUnfencedStreamSquareF64};
+  }
+  return {};
 }
+
+void FenceStreams() { hwy::FlushStream(); }
 
 const HighwayTarget& DispatchedHighwayTarget() {
   const std::int64_t bit = HWY_DYNAMIC_DISPATCH(Target)();

@@ -10,7 +10,11 @@
 
 namespace sqb {
 
-enum class StorePolicy { kRegular, kStreaming };
+enum class StorePolicy {
+  kRegular,
+  kStreaming,          // non-temporal stores, fenced before each chunk returns
+  kStreamingUnfenced,  // the same, with the fence left to the caller (FenceStreams)
+};
 
 struct HighwayKernels {
   ChunkFn<float> f32 = nullptr;
@@ -25,6 +29,7 @@ struct HighwayTarget {
   std::size_t lanes_f64 = 0;
   HighwayKernels regular;
   HighwayKernels streaming;
+  HighwayKernels streaming_unfenced;
 };
 
 // Every target compiled in, best first.
@@ -34,5 +39,7 @@ const std::vector<HighwayTarget>& CompiledHighwayTargets();
 // and that target (as hwy::SupportedTargets(), or the test mock of it, allows).
 HighwayKernels DispatchedHighwayKernels(StorePolicy stores);
 const HighwayTarget& DispatchedHighwayTarget();
+// Orders the calling thread's non-temporal stores (sfence), after unfenced streaming kernels.
+void FenceStreams();
 
 }  // namespace sqb

@@ -78,6 +78,7 @@ class InterleavedExecutor final : public Executor {
   }
 
   std::string Placement() const override { return DescribePlacement(pin_, 1); }
+  bool OnCallingThreadOnly() const override { return true; }
   std::string Summary() const override {
     return fmt::format("{} tasks x {}, {}, prefetch {}", tasks_.size(), FormatCount(quantum_),
                        pin_ ? fmt::format("cpu {}", BindingCpu(0)) : "unpinned",

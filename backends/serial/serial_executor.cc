@@ -18,6 +18,7 @@ class SerialExecutor final : public Executor {
     if (pin_) RestoreCurrentThread();
   }
   std::string Placement() const override { return DescribePlacement(pin_, 1); }
+  bool OnCallingThreadOnly() const override { return true; }
 
  private:
   bool pin_;
