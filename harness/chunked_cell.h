@@ -10,7 +10,7 @@ namespace sqb {
 
 // Knobs every composed backend has: transparent huge pages for its arrays.
 inline const KnobInfo kHugePagesKnob{
-    "hugepages", {"off", "on"}, "off", "madvise(MADV_HUGEPAGE) on the arrays: off, on"};
+    "hugepages", {"off", "on"}, "off", "madvise(MADV_HUGEPAGE) on the arrays"};
 
 std::unique_ptr<Cell> MakeChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor,
                                       const ChunkFns& fns);

@@ -179,8 +179,9 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o) {
   for (const auto& backend : Backends()) {
     for (const KnobInfo& knob : backend.knobs) {
       if (o.knobs.count(knob.name)) continue;
-      const std::string range =
-          knob.values.empty() ? fmt::format(" ({}..{})", knob.min_count, knob.max_count) : "";
+      const std::string range = knob.values.empty()
+                                    ? fmt::format(" ({}..{})", knob.min_count, knob.max_count)
+                                    : fmt::format(": {}", fmt::join(knob.values, ", "));
       run.add_option("--" + knob.name, o.knobs[knob.name],
                      fmt::format("{}{}; each value its own cell (default: {})", knob.description,
                                  range, knob.default_value))

@@ -161,7 +161,9 @@ std::string DescribeEvents(const CellRecord& c) {
   std::string out;
   for (const EventCount& e : c.events) {
     if (!out.empty()) out += ", ";
-    out += fmt::format("{:.6g} {} per call", e.per_call, e.name);
+    const bool whole = e.per_call == std::floor(e.per_call) && e.per_call < 1e15;
+    out += whole ? fmt::format("{:.0f} {} per call", e.per_call, e.name)
+                 : fmt::format("{:.3g} {} per call", e.per_call, e.name);
     if (c.wall.stats.n == 0) continue;
     const double rate = EventsPerSecond(c, e);
     const auto [scale, prefix] = rate >= 1e9   ? std::pair(1e9, "G")

@@ -191,6 +191,18 @@ int ListBackends() {
   text +=
       "\nName grammar: <executor>[+<chunk kernel>][@<variant>]; the serial executor and the "
       "scalar chunk kernel are implied (\"memcpy\" = serial+memcpy, \"openmp\" = openmp+scalar).\n";
+  text += "\nKnobs (list-valued: each value its own cell):\n";
+  std::vector<std::string> seen;
+  for (const auto& b : Backends()) {
+    for (const KnobInfo& k : b.knobs) {
+      if (std::find(seen.begin(), seen.end(), k.name) != seen.end()) continue;
+      seen.push_back(k.name);
+      const std::string values = k.values.empty() ? fmt::format("{}..{}", k.min_count, k.max_count)
+                                                  : fmt::format("{}", fmt::join(k.values, "|"));
+      text += fmt::format("  --{} {} (default {}): {}\n", k.name, values, k.default_value,
+                          k.description);
+    }
+  }
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }

@@ -162,8 +162,8 @@ ChunkKernelInfo Info() {
       .knobs = {{"stores",
                  {"auto", "regular", "streaming"},
                  "auto",
-                 "Store policy of SIMD chunk kernels: regular, streaming (non-temporal), auto "
-                 "(streaming when the working set exceeds the last-level cache)"}},
+                 "Store policy of SIMD chunk kernels (streaming = non-temporal; auto = streaming "
+                 "when the working set exceeds the last-level cache)"}},
       .unavailable_reason = UnavailableReason,
       .resolve = Resolve,
   };

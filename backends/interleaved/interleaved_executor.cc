@@ -30,7 +30,7 @@ const KnobInfo kPrefetchKnob{
     .name = "prefetch",
     .values = {"off", "on"},
     .default_value = "off",
-    .description = "interleaved: prefetch a task's next quantum of x before it yields: off, on"};
+    .description = "interleaved: prefetch a task's next quantum of x before it yields"};
 
 std::uint64_t CountKnob(const CellParams& p, const KnobInfo& knob) {
   std::string text = KnobValue(p, knob.name);
