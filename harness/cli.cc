@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "harness/affinity.h"
@@ -16,6 +17,7 @@
 #include "harness/output_file.h"
 #include "harness/registry.h"
 #include "harness/run_command.h"
+#include "harness/sizes.h"
 
 namespace sqb {
 namespace {
@@ -103,6 +105,39 @@ struct RawRunOptions {
   }
 };
 
+// `sweep`: the run options without sizes, plus log-spaced sizes and a time budget.
+struct RawSweepOptions {
+  RawRunOptions run;
+  std::string from = "256", to;
+  int points_per_octave = 4;
+  double budget = 240;
+  bool plot = false;
+
+  RunCommand Resolve() const {
+    RunCommand c = run.Resolve();
+    std::string error;
+    const auto first = ParseCount(from, &error);
+    if (!first) throw UsageError("--from: " + error);
+    std::optional<std::uint64_t> last;
+    if (!to.empty() && !(last = ParseCount(to, &error))) throw UsageError("--to: " + error);
+    if (points_per_octave < 1 || points_per_octave > 64)
+      throw UsageError(fmt::format("--points-per-octave {}: must be 1..64", points_per_octave));
+    if (!(budget > 0)) throw UsageError(fmt::format("--budget {}: must be > 0 seconds", budget));
+    const MachineLimits machine = CurrentMachineLimits();
+    for (DType t : c.plan.dtypes) {
+      // Default: up to the DRAM level's count, the working set >= 4x the last-level cache.
+      const std::uint64_t end =
+          last ? *last : ElementsForLevel("DRAM", machine.caches, t).value_or(*first);
+      if (*first > end)
+        throw UsageError(fmt::format("--from {} is above --to {} ({})", *first, end, Name(t)));
+      c.plan.sizes_by_dtype[t] = LogSpacedCounts(*first, end, points_per_octave);
+    }
+    c.budget_s = budget;
+    c.plot = plot;
+    return c;
+  }
+};
+
 struct RawCompareOptions {
   std::string a, b, match, format = "table", out;
   double threshold = CompareOptions{}.threshold;
@@ -151,21 +186,23 @@ void AddCompareOptions(CLI::App& compare, RawCompareOptions& o) {
   compare.add_option("--out", o.out, "Write the output to this file (default: stdout)");
 }
 
-void AddRunOptions(CLI::App& run, RawRunOptions& o) {
+void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true) {
   run.add_option("--backends", o.backends,
                  "Backends to run, <executor>[+<chunk kernel>][@<variant>] (default: every "
                  "default backend that can run here; see `squarebench list`)")
       ->delimiter(',');
   run.add_option("--dtype", o.dtypes, "Element types: f32, f64 (default: f32)")->delimiter(',');
-  auto* sizes = run.add_option("--sizes", o.sizes,
-                               "Elements per array, e.g. 4096,4Ki,1Mi,2G (Ki/Mi/Gi = 1024^k, "
-                               "K/M/G = 1000^k) (default: the --levels sizes)")
-                    ->delimiter(',');
-  run.add_option("--levels", o.levels,
-                 "Sizes from this machine's caches: L1, L2, L3 (working set x+y = 1/2 of the "
-                 "cache), DRAM (>= 4x the last-level cache) (default: L1,L2,L3,DRAM)")
-      ->delimiter(',')
-      ->excludes(sizes);
+  if (sizes_and_levels) {
+    auto* sizes = run.add_option("--sizes", o.sizes,
+                                 "Elements per array, e.g. 4096,4Ki,1Mi,2G (Ki/Mi/Gi = 1024^k, "
+                                 "K/M/G = 1000^k) (default: the --levels sizes)")
+                      ->delimiter(',');
+    run.add_option("--levels", o.levels,
+                   "Sizes from this machine's caches: L1, L2, L3 (working set x+y = 1/2 of the "
+                   "cache), DRAM (>= 4x the last-level cache) (default: L1,L2,L3,DRAM)")
+        ->delimiter(',')
+        ->excludes(sizes);
+  }
   run.add_option("--threads", o.threads,
                  "Thread counts for parallel backends, 1..64x cores (default: all cores; "
                  "single-thread backends always use 1)")
@@ -211,6 +248,21 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o) {
   run.add_flag("--no-save", o.no_save, "Do not save the report (default: save)");
 }
 
+void AddSweepOptions(CLI::App& sweep, RawSweepOptions& o) {
+  sweep.add_option("--from", o.from, "Smallest elements per array (default: 256)");
+  sweep.add_option("--to", o.to,
+                   "Largest elements per array (default: the count whose working set is >= 4x "
+                   "the last-level cache, per dtype)");
+  sweep.add_option("--points-per-octave", o.points_per_octave,
+                   "Sizes per doubling, 1..64 (default: 4)");
+  sweep.add_option("--budget", o.budget,
+                   "Seconds for the whole sweep, met by cutting samples (never below 9) "
+                   "(default: 240)");
+  sweep.add_flag("--plot", o.plot,
+                 "Draw the saved report with tools/plot.py (Python 3 + matplotlib) and embed the "
+                 "images in its Markdown (default: off)");
+}
+
 // Bad input is one line on stderr and exit code 2.
 int PrintUsageError(std::string_view message) {
   const std::string_view first_line = message.substr(0, message.find('\n'));
@@ -236,6 +288,11 @@ int Main(int argc, char** argv) {
   CLI::App* list =
       app.add_subcommand("list", "Every compiled backend and variant, and whether it can run here");
   CLI::App* info = app.add_subcommand("info", "The machine and build fingerprint, with warnings");
+  RawSweepOptions raw_sweep;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Measure backends over log-spaced sizes: fits, crossovers, plots");
+  AddRunOptions(*sweep, raw_sweep.run, false);
+  AddSweepOptions(*sweep, raw_sweep);
   RawCompareOptions raw_compare;
   CLI::App* compare =
       app.add_subcommand("compare", "Compare two reports: ratios, confidence, verdicts");
@@ -254,6 +311,11 @@ int Main(int argc, char** argv) {
     if (*list) return ListBackends();
     if (*info) return ShowInfo();
     if (*compare) return CompareReports(raw_compare.Resolve());
+    if (*sweep) {
+      RunCommand command = raw_sweep.Resolve();
+      command.command_line.assign(argv, argv + argc);
+      return RunBenchmarks(command);
+    }
     RunCommand command = raw.Resolve();
     command.command_line.assign(argv, argv + argc);
     return RunBenchmarks(command);

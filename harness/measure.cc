@@ -23,6 +23,9 @@ constexpr double kMaxIdleWaitS = 0.25;  // for other threads to stop spinning
 constexpr double kLongCallS = 10e-3;    // a call this long needs no warm-up beyond the caches
 constexpr double kNoisyErrPct = 5.0;
 constexpr double kUnstableRatio = 1.10;
+// What a cell costs besides measuring (allocation, first touch, verification, release), per byte
+// of its working set: measured here at 1-3 GB/s, taken at the slow end for deadline planning.
+constexpr double kOverheadBytesPerSecond = 1.5e9;
 
 // One cell while its group is being measured.
 struct Slot {
@@ -197,15 +200,56 @@ bool MeasureTogether(std::vector<Slot>& slots, std::size_t first, std::size_t la
   }
 }
 
+// The measuring budget per cell that lets groups gi.. of the plan end within `seconds`, after their
+// estimated overhead; 0 when even that does not fit (each cell then takes its minimum samples).
+double CellBudget(const Plan& plan, std::size_t gi, double seconds) {
+  double overhead = 0;
+  std::size_t cells = 0;
+  for (std::size_t i = gi; i < plan.groups.size(); ++i) {
+    const SizeGroup& g = plan.groups[i];
+    if (g.cells.empty()) continue;
+    cells += g.cells.size();
+    overhead += static_cast<double>(g.cells.size()) *
+                static_cast<double>(g.cells.front().params.BytesPerCall()) /
+                kOverheadBytesPerSecond;
+  }
+  if (cells == 0) return 0;
+  return std::max(0.0, (seconds - overhead) / static_cast<double>(cells));
+}
+
 }  // namespace
 
-bool MeasurePlan(const Plan& plan, const MeasureSettings& m, const std::atomic<bool>& stop,
-                 const ProgressFn& progress, std::vector<CellRecord>* cells) {
-  std::mt19937_64 rng(m.seed);
+bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::atomic<bool>& stop,
+                 const ProgressFn& progress, std::vector<CellRecord>* cells,
+                 BudgetUse* budget_use) {
+  std::mt19937_64 rng(settings.seed);
   bool completed = true;
+  const auto start = Clock::now();
+  std::size_t total_cells = 0, cells_done = 0;
+  for (const SizeGroup& g : plan.groups) total_cells += g.cells.size();
+  BudgetUse use;
   for (std::size_t gi = 0; gi < plan.groups.size(); ++gi) {
     const SizeGroup& g = plan.groups[gi];
-    if (progress) progress(fmt::format("[{}/{}] {}", gi + 1, plan.groups.size(), Describe(g)));
+    const double elapsed = SecondsBetween(start, Clock::now());
+    MeasureSettings m = settings;
+    if (settings.deadline_s > 0) {
+      m.max_time_s =
+          std::min(settings.max_time_s, CellBudget(plan, gi, settings.deadline_s - elapsed));
+      use.min_cell_budget_s =
+          gi == 0 ? m.max_time_s : std::min(use.min_cell_budget_s, m.max_time_s);
+      use.max_cell_budget_s = std::max(use.max_cell_budget_s, m.max_time_s);
+      use.cut = use.cut || m.max_time_s < settings.max_time_s;
+    }
+    if (progress) {
+      const std::string left =
+          cells_done == 0
+              ? ""
+              : fmt::format(", ~{:.0f} s left", elapsed / static_cast<double>(cells_done) *
+                                                    static_cast<double>(total_cells - cells_done));
+      progress(fmt::format("[{}/{}] {}; cells {}/{} done{}", gi + 1, plan.groups.size(),
+                           Describe(g), cells_done, total_cells, left));
+    }
+    cells_done += g.cells.size();
     std::vector<Slot> slots(g.cells.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       slots[i].planned = &g.cells[i];
@@ -237,6 +281,7 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& m, const std::atomic<b
     }
     for (auto& s : slots) cells->push_back(std::move(s.record));
   }
+  if (budget_use != nullptr) *budget_use = use;
   return completed;
 }
 

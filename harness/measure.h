@@ -22,15 +22,27 @@ struct MeasureSettings {
   // Bytes of the last-level cache: a cell whose working set is over twice this, with calls of
   // >= 10 ms, gets no warm-up call before a sample (nothing to warm). 0 = unknown: always warm.
   std::uint64_t last_level_cache_bytes = 0;
+  // > 0: the whole plan should end this many seconds after it starts. Before each group the
+  // per-cell budget (max_time_s) is cut to what the rest of the plan can afford; never below
+  // kMinSamples samples, so a tight deadline can still be overrun.
+  double deadline_s = 0;
 };
 inline constexpr int kMinSamples = 9;
 
 // Progress lines (e.g. for a terminal); may be empty.
 using ProgressFn = std::function<void(const std::string& line)>;
 
+// What a deadline did to the per-cell budgets, for the report.
+struct BudgetUse {
+  double min_cell_budget_s = 0;  // the smallest and largest per-cell budget applied
+  double max_cell_budget_s = 0;
+  bool cut = false;  // some cell got less than settings.max_time_s
+};
+
 // Measures every group of the plan and appends one record per cell to *cells. Checks *stop between
 // samples; when it is set, stops and returns false (what was measured is kept, flagged).
 bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::atomic<bool>& stop,
-                 const ProgressFn& progress, std::vector<CellRecord>* cells);
+                 const ProgressFn& progress, std::vector<CellRecord>* cells,
+                 BudgetUse* budget_use = nullptr);
 
 }  // namespace sqb

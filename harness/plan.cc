@@ -49,6 +49,10 @@ std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions&
                                                                const MachineLimits& m,
                                                                std::vector<std::string>* notes) {
   std::vector<std::pair<std::uint64_t, std::string>> sizes;  // elements, level named by the user
+  if (const auto it = o.sizes_by_dtype.find(t); it != o.sizes_by_dtype.end()) {
+    for (auto n : it->second) sizes.emplace_back(n, "");
+    return sizes;
+  }
   if (!o.sizes.empty()) {
     for (auto n : o.sizes) sizes.emplace_back(n, "");
     return sizes;

@@ -22,8 +22,9 @@ struct RunOptions {
   std::vector<std::string> backends;  // empty: every default backend that can run here
   std::vector<DType> dtypes = {DType::kF32};
   std::vector<std::uint64_t> sizes;  // elements per array; empty: use levels
-  std::vector<std::string> levels;   // empty with empty sizes: L1, L2, L3, DRAM
-  std::vector<int> threads;          // empty: all cores (parallel backends only)
+  std::map<DType, std::vector<std::uint64_t>> sizes_by_dtype;  // when given for a dtype: its sizes
+  std::vector<std::string> levels;  // empty with empty sizes: L1, L2, L3, DRAM
+  std::vector<int> threads;         // empty: all cores (parallel backends only)
   std::vector<Binding> bindings = {Binding::kCores};
   std::vector<std::uint64_t> offsets = {0};
   // Backend knobs by name (e.g. "stores" -> {"regular", "streaming"}); a backend that declares a

@@ -63,6 +63,7 @@ struct Report {
   Fingerprint fingerprint;
   std::vector<std::string> notes;  // run-level facts, e.g. a size measured sequentially
   std::vector<CellRecord> cells;
+  std::vector<std::string> images;  // plots drawn from this report, embedded by the Markdown
 };
 
 // Throughput of a cell at a per-call time, in GB/s (1e9 bytes, STREAM counting) and G elements/s.

@@ -81,6 +81,33 @@ Json CellJson(const CellRecord& c) {
   return j;
 }
 
+// Derived from the cells, for readers that do not refit: written, never read back.
+Json AnalysisJson(const Report& r) {
+  const SizeAnalysis a = AnalyzeSizes(r);
+  Json j = {{"fits", Json::array()}, {"crossovers", Json::array()}};
+  for (const LevelFit& f : a.fits) {
+    j["fits"].push_back({{"series", f.series},
+                         {"dtype", Name(f.dtype)},
+                         {"level", f.level},
+                         {"min_elements", f.min_elements},
+                         {"max_elements", f.max_elements},
+                         {"points", f.points},
+                         {"fixed_s", f.fit.fixed_s},
+                         {"bytes_per_s", f.fit.bytes_per_s},
+                         {"max_rel_residual", f.fit.max_rel_residual}});
+  }
+  for (const Crossover& c : a.crossovers) {
+    j["crossovers"].push_back({{"faster", c.faster},
+                               {"slower", c.slower},
+                               {"dtype", Name(c.dtype)},
+                               {"elements", c.elements},
+                               {"level", c.level},
+                               {"below", c.below},
+                               {"above", c.above}});
+  }
+  return j;
+}
+
 }  // namespace
 
 std::string RenderJson(const Report& r) {
@@ -100,6 +127,7 @@ std::string RenderJson(const Report& r) {
   j["counting"] = kCounting;
   j["cells"] = Json::array();
   for (const CellRecord& c : r.cells) j["cells"].push_back(CellJson(c));
+  j["analysis"] = AnalysisJson(r);
   return j.dump(2) + "\n";
 }
 

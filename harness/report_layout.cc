@@ -179,6 +179,26 @@ std::string DescribeEvents(const CellRecord& c) {
   return out;
 }
 
+AnalysisText DescribeAnalysis(const Report& r) {
+  const SizeAnalysis a = AnalyzeSizes(r);
+  AnalysisText out;
+  for (const LevelFit& f : a.fits) {
+    out.fits.push_back(fmt::format(
+        "{}, {}, {}, {} sizes {}..{}: fixed {:.3g} us per call, {} GB/s sustained (max residual "
+        "{:.1f}%)",
+        f.series, Name(f.dtype), f.level, f.points, FormatCount(f.min_elements),
+        FormatCount(f.max_elements), f.fit.fixed_s * 1e6, FormatRate(f.fit.bytes_per_s / 1e9),
+        100 * f.fit.max_rel_residual));
+  }
+  for (const Crossover& c : a.crossovers) {
+    out.crossovers.push_back(
+        fmt::format("{} overtakes {} at ~{} {} elements (between {} and {}, {})", c.faster,
+                    c.slower, FormatCount(static_cast<std::uint64_t>(std::llround(c.elements))),
+                    Name(c.dtype), FormatCount(c.below), FormatCount(c.above), c.level));
+  }
+  return out;
+}
+
 std::string CellLabel(const CellRecord& c) {
   return c.summary.empty() ? c.params.backend : fmt::format("{} [{}]", c.params.backend, c.summary);
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/fit.h"
 #include "harness/record.h"
 
 namespace sqb {
@@ -82,6 +83,20 @@ struct ResultGroup {
   std::vector<std::string> footnotes;  // "[1] openmp f32 3Ki: noisy: err 7.1% > 5%"
   std::vector<std::string> events;     // "interleaved [...]: 32 switches per call (...)"
 };
+
+// The size analysis as lines of text (fits, then crossovers), for the table and Markdown; empty
+// when the report has too few sizes for either.
+struct AnalysisText {
+  std::vector<std::string> fits;        // "openmp (2 threads), f32, L2, 6 sizes 3Ki..96Ki: ..."
+  std::vector<std::string> crossovers;  // "openmp overtakes serial at ~5.1Ki f32 elements ..."
+};
+AnalysisText DescribeAnalysis(const Report& r);
+inline constexpr std::string_view kFitLegend =
+    "time per call = fixed + bytes / bandwidth, fitted per series and level by least squares on "
+    "relative error (>= 3 sizes)";
+inline constexpr std::string_view kCrossoverLegend =
+    "where one series overtakes another: interpolated between the two measured sizes that bracket "
+    "it (ties within 3% ignored)";
 
 // One group per (dtype, elements, offset) in order of first appearance. Footnote numbers run on
 // across groups, so each is unique in a report.

@@ -105,12 +105,26 @@ std::string RenderMarkdown(const Report& r) {
     for (const std::string& n : r.notes) out += fmt::format("- note: {}\n", Escape(n));
   }
 
+  if (!r.images.empty()) out += "\n## Plots\n\n";
+  for (const std::string& image : r.images) {
+    const bool png = image.size() > 4 && image.compare(image.size() - 4, 4, ".png") == 0;
+    out += png ? fmt::format("![{}]({})\n\n", Escape(image), image)
+               : fmt::format("- [{}]({})\n", Escape(image), image);
+  }
+
   out += "\n## Results\n";
   std::vector<ResultGroup> groups = LayoutResults(r);
   for (const ResultGroup& g : groups) {
     out += fmt::format("\n### {}\n\n{}", Escape(g.title), ResultsTable(g));
   }
   if (groups.empty()) out += "\nNo cells.\n";
+  const AnalysisText analysis = DescribeAnalysis(r);
+  if (!analysis.fits.empty() || !analysis.crossovers.empty()) out += "\n## Size analysis\n";
+  if (!analysis.fits.empty()) out += fmt::format("\n### Fits\n\n{}.\n\n", Escape(kFitLegend));
+  for (const std::string& line : analysis.fits) out += fmt::format("- {}\n", Escape(line));
+  if (!analysis.crossovers.empty())
+    out += fmt::format("\n### Crossovers\n\n{}.\n\n", Escape(kCrossoverLegend));
+  for (const std::string& line : analysis.crossovers) out += fmt::format("- {}\n", Escape(line));
 
   out += fmt::format("\n## Counting\n\n{}.\n{}.\n", Escape(kCountingRule), Escape(kColumnLegend));
   out += fmt::format("\n## Machine and build\n\n{}", PairsTable("field", f.fields));

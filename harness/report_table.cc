@@ -110,6 +110,11 @@ std::string RenderTable(const Report& r, const TableStyle& style) {
     for (const std::string& note : g.footnotes) out += fmt::format("  {}\n", note);
   }
   if (groups.empty()) out += "\nno cells\n";
+  const AnalysisText analysis = DescribeAnalysis(r);
+  if (!analysis.fits.empty()) out += fmt::format("\nfits: {}\n", kFitLegend);
+  for (const std::string& line : analysis.fits) out += fmt::format("  {}\n", line);
+  if (!analysis.crossovers.empty()) out += fmt::format("\ncrossovers: {}\n", kCrossoverLegend);
+  for (const std::string& line : analysis.crossovers) out += fmt::format("  {}\n", line);
   return out;
 }
 

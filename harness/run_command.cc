@@ -17,6 +17,7 @@
 #include "harness/clock.h"
 #include "harness/fingerprint.h"
 #include "harness/output_file.h"
+#include "harness/plot_command.h"
 #include "harness/registry.h"
 #include "harness/topology.h"
 
@@ -102,6 +103,36 @@ std::string ReportStem(const std::string& dir, std::time_t started) {
   return stem;
 }
 
+std::string BudgetNote(const RunCommand& c, const BudgetUse& use, double wall_s) {
+  std::string note =
+      use.cut ? fmt::format(
+                    "--budget {} s: per-cell measuring budgets cut from {} s to {:.3g}..{:.3g} "
+                    "s (fewer samples, never below {})",
+                    c.budget_s, c.measure.max_time_s, use.min_cell_budget_s, use.max_cell_budget_s,
+                    kMinSamples)
+              : fmt::format("--budget {} s: no cut needed", c.budget_s);
+  if (wall_s > c.budget_s)
+    note += fmt::format("; took {:.0f} s, over the budget ({} samples per cell are the minimum)",
+                        wall_s, kMinSamples);
+  return note;
+}
+
+// The images plot.py drew next to the report, as names relative to it; none (and why, on
+// stderr) when Python or matplotlib is missing.
+std::vector<std::string> Plot(const std::string& report_json) {
+  const PlotResult r = PlotReport(report_json);
+  if (!r.error.empty()) {
+    std::fprintf(stderr, "squarebench: --plot: %s\n", r.error.c_str());
+    return {};
+  }
+  std::vector<std::string> images;
+  for (const std::string& path : r.images) {
+    std::fprintf(stderr, "squarebench: plot saved to %s\n", path.c_str());
+    images.push_back(std::filesystem::path(path).filename().string());
+  }
+  return images;
+}
+
 }  // namespace
 
 int RunBenchmarks(const RunCommand& command) {
@@ -139,9 +170,12 @@ int RunBenchmarks(const RunCommand& command) {
   }
   g_stop = false;
   const auto previous = std::signal(SIGINT, OnInterrupt);
-  report.complete = MeasurePlan(plan, c.measure, g_stop, progress, &report.cells);
+  c.measure.deadline_s = c.budget_s;
+  BudgetUse budget;
+  report.complete = MeasurePlan(plan, c.measure, g_stop, progress, &report.cells, &budget);
   std::signal(SIGINT, previous);
   report.wall_seconds = SecondsBetween(t0, Clock::now());
+  if (c.budget_s > 0) report.notes.push_back(BudgetNote(c, budget, report.wall_seconds));
 
   const bool color = c.format == Format::kTable && c.out.empty() && isatty(STDOUT_FILENO) &&
                      std::getenv("NO_COLOR") == nullptr;
@@ -157,6 +191,7 @@ int RunBenchmarks(const RunCommand& command) {
     if (c.save) {
       const std::string stem = ReportStem(save_dir, started);
       WriteFileAtomically(stem + ".json", RenderJson(report));
+      if (c.plot) report.images = Plot(stem + ".json");
       WriteFileAtomically(stem + ".md", RenderMarkdown(report));
       std::fprintf(stderr, "squarebench: report saved to %s.{json,md}\n", stem.c_str());
     }

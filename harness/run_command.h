@@ -18,6 +18,8 @@ struct RunCommand {
   std::string results_dir = "results";
   bool save = true;
   std::vector<std::string> command_line;
+  double budget_s = 0;  // > 0: the whole run's time, cut from samples (sweep --budget)
+  bool plot = false;    // draw the saved report with tools/plot.py and embed it in the Markdown
 };
 
 // Each returns the process exit code; bad input throws UsageError before anything runs.

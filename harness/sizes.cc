@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 
 namespace sqb {
 namespace {
@@ -100,6 +101,19 @@ std::string ClassifyLevel(std::uint64_t bytes, const CacheSizes& c) {
   }
   if (last.empty() || bytes >= 4 * LastLevel(c)) return "DRAM";
   return std::string(last) + "+";
+}
+
+std::vector<std::uint64_t> LogSpacedCounts(std::uint64_t from, std::uint64_t to, int per_octave) {
+  std::vector<std::uint64_t> out;
+  const double step = std::pow(2.0, 1.0 / per_octave);
+  for (int k = 0;; ++k) {
+    const auto n = static_cast<std::uint64_t>(
+        std::llround(static_cast<double>(from) * std::pow(step, static_cast<double>(k))));
+    if (n >= to) break;
+    if (out.empty() || n > out.back()) out.push_back(n);
+  }
+  out.push_back(to);
+  return out;
 }
 
 }  // namespace sqb

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/dtype.h"
 
@@ -35,6 +36,10 @@ std::optional<std::uint64_t> ElementsForLevel(std::string_view level, const Cach
 // Where a working set of `bytes` lives: "L1", "L2", "L3", "DRAM" (>= 4x the last-level cache) or,
 // between the last level and 4x it, that level's name plus "+" (e.g. "L3+").
 std::string ClassifyLevel(std::uint64_t bytes, const CacheSizes& c);
+
+// Counts from `from` to `to` spaced evenly in log size, `per_octave` per doubling, rounded to whole
+// elements, ascending and without repeats; `to` is always the last. Needs 1 <= from <= to.
+std::vector<std::uint64_t> LogSpacedCounts(std::uint64_t from, std::uint64_t to, int per_octave);
 
 inline constexpr std::string_view kLevelNames[] = {"L1", "L2", "L3", "DRAM"};
 

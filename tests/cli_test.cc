@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -133,6 +134,50 @@ TEST_F(CliTest, EveryBadInputIsOneLineExitTwoAndNoFile) {
     EXPECT_TRUE(r.out.empty()) << what;
     EXPECT_TRUE(LeftBehind().empty()) << what;
   }
+}
+
+TEST_F(CliTest, EveryBadSweepInputIsOneLineExitTwo) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--from", "64Ki", "--to", "1Ki"},
+      {"--from", "0"},
+      {"--to", "lots"},
+      {"--points-per-octave", "0"},
+      {"--budget", "0"},
+      {"--budget", "-5"},
+      {"--sizes", "1Ki"},  // a sweep chooses its own sizes
+      {"--tasks", "0"},
+  };
+  for (auto args : cases) {
+    args.insert(args.begin(), "sweep");
+    args.push_back("--results-dir");
+    args.push_back((dir_ / "results").string());
+    const Result r = Run(args);
+    const std::string what = args[1] + " " + args[2];
+    EXPECT_EQ(r.code, 2) << what << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("squarebench: error: ", 0), 0u) << what << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << ": " << r.err;
+    EXPECT_TRUE(LeftBehind().empty()) << what;
+  }
+}
+
+// A small sweep: log-spaced sizes, every row verified, fits and a crossover in the JSON.
+TEST_F(CliTest, SweepMeasuresLogSpacedSizesAndFitsThem) {
+  const Result r = Run({"sweep", "--backends", "serial,openmp", "--from", "1Ki", "--to", "64Ki",
+                        "--points-per-octave", "1", "--budget", "5", "--format", "json",
+                        "--results-dir", (dir_ / "results").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  std::set<std::uint64_t> sizes;
+  for (const auto& c : j["cells"]) {
+    EXPECT_EQ(c["status"], "OK");
+    sizes.insert(c["elements"].get<std::uint64_t>());
+  }
+  EXPECT_EQ(sizes, (std::set<std::uint64_t>{1024, 2048, 4096, 8192, 16384, 32768, 65536}));
+  EXPECT_FALSE(j["analysis"]["fits"].empty());
+  bool budget_note = false;
+  for (const auto& n : j["notes"]) budget_note |= n.get<std::string>().find("--budget 5") == 0;
+  EXPECT_TRUE(budget_note);
+  EXPECT_EQ(LeftBehind().size(), 2u);  // the saved report, .json and .md
 }
 
 TEST_F(CliTest, UnwritableOutIsRefusedBeforeRunning) {

@@ -86,5 +86,15 @@ TEST(ClassifyLevel, WorkingSetAgainstCaches) {
   EXPECT_EQ(ClassifyLevel(1 << 20, CacheSizes{}), "DRAM");
 }
 
+TEST(LogSpacedCounts, EvenInLogSizeAndEndingAtTo) {
+  EXPECT_EQ(LogSpacedCounts(256, 4096, 1),
+            (std::vector<std::uint64_t>{256, 512, 1024, 2048, 4096}));
+  EXPECT_EQ(LogSpacedCounts(256, 1024, 2), (std::vector<std::uint64_t>{256, 362, 512, 724, 1024}));
+  EXPECT_EQ(LogSpacedCounts(256, 1000, 1), (std::vector<std::uint64_t>{256, 512, 1000}));
+  EXPECT_EQ(LogSpacedCounts(100, 100, 4), (std::vector<std::uint64_t>{100}));
+  // Small counts round onto each other: no repeats.
+  EXPECT_EQ(LogSpacedCounts(1, 4, 8), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+}
+
 }  // namespace
 }  // namespace sqb
