@@ -49,7 +49,7 @@ double InterpolateCrossing(std::uint64_t n0, double ratio0, std::uint64_t n1, do
                   f * (std::log(static_cast<double>(n1)) - std::log(static_cast<double>(n0))));
 }
 
-// Sign changes of who is ahead, ignoring ties, over the sizes both series measured.
+// Changes of who is ahead over the sizes both series measured, ignoring ties and one-size leads.
 void FindCrossovers(const Series& a, const Series& b, std::vector<Crossover>* out) {
   struct Lead {
     std::uint64_t n;
@@ -63,10 +63,31 @@ void FindCrossovers(const Series& a, const Series& b, std::vector<Crossover>* ou
     const double ratio = Seconds(*ca) / Seconds(*cb->second);
     if (ratio > kTieRatio || ratio < 1 / kTieRatio) leads.push_back({n, ratio, ca});
   }
-  for (std::size_t i = 1; i < leads.size(); ++i) {
-    const Lead& lo = leads[i - 1];
-    const Lead& hi = leads[i];
-    if ((lo.ratio > 1) == (hi.ratio > 1)) continue;
+  // Runs of one series ahead; a lead held at one size only, between two runs of the other, is
+  // noise and joins its neighbours.
+  struct Run {
+    std::size_t first, last;  // indices into leads
+  };
+  std::vector<Run> runs;
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    if (!runs.empty() && (leads[i].ratio > 1) == (leads[runs.back().last].ratio > 1)) {
+      runs.back().last = i;
+    } else {
+      runs.push_back({i, i});
+    }
+  }
+  for (std::size_t k = 1; k + 1 < runs.size();) {
+    if (runs[k].first != runs[k].last) {
+      ++k;
+      continue;
+    }
+    runs[k - 1].last = runs[k + 1].last;
+    runs.erase(runs.begin() + static_cast<std::ptrdiff_t>(k),
+               runs.begin() + static_cast<std::ptrdiff_t>(k) + 2);
+  }
+  for (std::size_t k = 1; k < runs.size(); ++k) {
+    const Lead& lo = leads[runs[k - 1].last];
+    const Lead& hi = leads[runs[k].first];
     const bool a_overtakes = hi.ratio < 1;
     out->push_back({a_overtakes ? a.label : b.label, a_overtakes ? b.label : a.label, a.dtype,
                     InterpolateCrossing(lo.n, lo.ratio, hi.n, hi.ratio), lo.cell->level, lo.n,

@@ -23,9 +23,11 @@ constexpr double kMaxIdleWaitS = 0.25;  // for other threads to stop spinning
 constexpr double kLongCallS = 10e-3;    // a call this long needs no warm-up beyond the caches
 constexpr double kNoisyErrPct = 5.0;
 constexpr double kUnstableRatio = 1.10;
-// What a cell costs besides measuring (allocation, first touch, verification, release), per byte
-// of its working set: measured here at 1-3 GB/s, taken at the slow end for deadline planning.
+// For deadline planning, what a cell costs at least: besides measuring (allocation, first touch,
+// verification, release), per byte of its working set, measured here at 1-3 GB/s and taken at the
+// slow end; and its minimum samples plus calibration, at calls no faster than this bandwidth.
 constexpr double kOverheadBytesPerSecond = 1.5e9;
+constexpr double kSlowBytesPerSecond = 10e9;
 
 // One cell while its group is being measured.
 struct Slot {
@@ -200,21 +202,27 @@ bool MeasureTogether(std::vector<Slot>& slots, std::size_t first, std::size_t la
   }
 }
 
-// The measuring budget per cell that lets groups gi.. of the plan end within `seconds`, after their
-// estimated overhead; 0 when even that does not fit (each cell then takes its minimum samples).
-double CellBudget(const Plan& plan, std::size_t gi, double seconds) {
-  double overhead = 0;
+// The measuring budget for each cell of group gi that lets groups gi.. of the plan end within
+// `seconds`: the group's minimum plus an even share of what the minimums of all the rest leave.
+double CellBudget(const Plan& plan, std::size_t gi, double seconds, const MeasureSettings& m) {
+  const auto bytes = [](const SizeGroup& g) {
+    return static_cast<double>(g.cells.front().params.BytesPerCall());
+  };
+  const auto minimum_measuring = [&](const SizeGroup& g) {
+    return (kMinSamples + 2) * std::max(m.min_time_s, bytes(g) / kSlowBytesPerSecond);
+  };
+  double minimum = 0;
   std::size_t cells = 0;
   for (std::size_t i = gi; i < plan.groups.size(); ++i) {
     const SizeGroup& g = plan.groups[i];
     if (g.cells.empty()) continue;
     cells += g.cells.size();
-    overhead += static_cast<double>(g.cells.size()) *
-                static_cast<double>(g.cells.front().params.BytesPerCall()) /
-                kOverheadBytesPerSecond;
+    minimum += static_cast<double>(g.cells.size()) *
+               (bytes(g) / kOverheadBytesPerSecond + minimum_measuring(g));
   }
-  if (cells == 0) return 0;
-  return std::max(0.0, (seconds - overhead) / static_cast<double>(cells));
+  if (cells == 0 || plan.groups[gi].cells.empty()) return 0;
+  const double slack = std::max(0.0, seconds - minimum) / static_cast<double>(cells);
+  return minimum_measuring(plan.groups[gi]) + slack;
 }
 
 }  // namespace
@@ -233,8 +241,8 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
     const double elapsed = SecondsBetween(start, Clock::now());
     MeasureSettings m = settings;
     if (settings.deadline_s > 0) {
-      m.max_time_s =
-          std::min(settings.max_time_s, CellBudget(plan, gi, settings.deadline_s - elapsed));
+      m.max_time_s = std::min(settings.max_time_s,
+                              CellBudget(plan, gi, settings.deadline_s - elapsed, settings));
       use.min_cell_budget_s =
           gi == 0 ? m.max_time_s : std::min(use.min_cell_budget_s, m.max_time_s);
       use.max_cell_budget_s = std::max(use.max_cell_budget_s, m.max_time_s);

@@ -124,6 +124,24 @@ TEST(Analysis, NearEqualSeriesDoNotCrossOnNoise) {
   EXPECT_TRUE(AnalyzeSizes(r).crossovers.empty());
 }
 
+// A lead held at one size only, between two runs of the other series, is noise.
+TEST(Analysis, OneSizeLeadsAreNoise) {
+  Report r;
+  const std::vector<double> wobble = {1.2, 1.2, 0.8, 1.2, 1.2, 0.8, 0.8, 0.8};
+  std::uint64_t n = 256;
+  for (double w : wobble) {
+    const double t = 8.0 * static_cast<double>(n) / 10e9;
+    r.cells.push_back(Cell("tbb", 2, n, t, "L1"));
+    r.cells.push_back(Cell("tbb+highway", 2, n, t * w, "L1"));
+    n *= 2;
+  }
+  const SizeAnalysis a = AnalyzeSizes(r);
+  ASSERT_EQ(a.crossovers.size(), 1u);
+  EXPECT_EQ(a.crossovers[0].faster, "tbb+highway");
+  EXPECT_EQ(a.crossovers[0].below, 256u << 4);
+  EXPECT_EQ(a.crossovers[0].above, 256u << 5);
+}
+
 TEST(Analysis, LabelsNameOnlyWhatVaries) {
   Report r;
   r.cells.push_back(Cell("openmp", 1, 1024, 1e-6, "L1"));
