@@ -248,6 +248,16 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
   run.add_flag("--no-save", o.no_save, "Do not save the report (default: save)");
 }
 
+// `scaling`: the run with every thread count from 1 to the cores (or to the largest --threads),
+// so each parallel backend has its one-thread baseline in the same run.
+RunCommand ScalingCommand(RunCommand c) {
+  int most = CurrentMachineLimits().cores;
+  for (int t : c.plan.threads) most = std::max(most, t);
+  c.plan.threads.clear();
+  for (int t = 1; t <= most; ++t) c.plan.threads.push_back(t);
+  return c;
+}
+
 void AddSweepOptions(CLI::App& sweep, RawSweepOptions& o) {
   sweep.add_option("--from", o.from, "Smallest elements per array (default: 256)");
   sweep.add_option("--to", o.to,
@@ -288,6 +298,10 @@ int Main(int argc, char** argv) {
   CLI::App* list =
       app.add_subcommand("list", "Every compiled backend and variant, and whether it can run here");
   CLI::App* info = app.add_subcommand("info", "The machine and build fingerprint, with warnings");
+  RawRunOptions raw_scaling;
+  CLI::App* scaling = app.add_subcommand(
+      "scaling", "Measure at 1..cores threads: speedup and parallel efficiency per backend");
+  AddRunOptions(*scaling, raw_scaling);
   RawSweepOptions raw_sweep;
   CLI::App* sweep = app.add_subcommand(
       "sweep", "Measure backends over log-spaced sizes: fits, crossovers, plots");
@@ -311,6 +325,11 @@ int Main(int argc, char** argv) {
     if (*list) return ListBackends();
     if (*info) return ShowInfo();
     if (*compare) return CompareReports(raw_compare.Resolve());
+    if (*scaling) {
+      RunCommand command = ScalingCommand(raw_scaling.Resolve());
+      command.command_line.assign(argv, argv + argc);
+      return RunBenchmarks(command);
+    }
     if (*sweep) {
       RunCommand command = raw_sweep.Resolve();
       command.command_line.assign(argv, argv + argc);

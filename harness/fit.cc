@@ -130,7 +130,7 @@ std::optional<LineFit> FitTimeAgainstBytes(const std::vector<TimePoint>& points)
   return fit;
 }
 
-std::string SeriesLabel(const Report& r, const CellRecord& c) {
+std::string SeriesLabel(const Report& r, const CellRecord& c, bool with_threads) {
   std::set<int> threads;
   std::set<Binding> bindings;
   std::set<std::uint64_t> offsets;
@@ -143,7 +143,7 @@ std::string SeriesLabel(const Report& r, const CellRecord& c) {
     for (const auto& [k, v] : o.params.knobs) knobs[k].insert(v);
   }
   std::vector<std::string> parts;
-  if (threads.size() > 1)
+  if (with_threads && threads.size() > 1)
     parts.push_back(fmt::format("{} thread{}", c.params.threads, c.params.threads == 1 ? "" : "s"));
   for (const auto& [k, values] : knobs)
     if (values.size() > 1) parts.push_back(fmt::format("{}={}", k, KnobValue(c.params, k)));

@@ -59,7 +59,7 @@ struct SizeAnalysis {
 
 // "openmp (2 threads)", "interleaved [quantum=64]": the backend, plus threads, binding, offset and
 // knobs wherever they differ between the report's cells of that backend.
-std::string SeriesLabel(const Report& r, const CellRecord& c);
+std::string SeriesLabel(const Report& r, const CellRecord& c, bool with_threads = true);
 
 // Fits for every series and level with >= 3 verified sizes, and crossovers between every pair of
 // square series measured at >= 2 common sizes, in the order of the report's cells.

@@ -3,6 +3,7 @@
 
 #include "harness/report_layout.h"
 #include "harness/reporters.h"
+#include "harness/scaling.h"
 
 namespace sqb {
 namespace {
@@ -84,7 +85,19 @@ Json CellJson(const CellRecord& c) {
 // Derived from the cells, for readers that do not refit: written, never read back.
 Json AnalysisJson(const Report& r) {
   const SizeAnalysis a = AnalyzeSizes(r);
-  Json j = {{"fits", Json::array()}, {"crossovers", Json::array()}};
+  Json j = {{"fits", Json::array()}, {"crossovers", Json::array()}, {"scaling", Json::array()}};
+  for (const ScalingPoint& p : AnalyzeScaling(r)) {
+    j["scaling"].push_back({{"series", p.series},
+                            {"dtype", Name(p.dtype)},
+                            {"elements", p.elements},
+                            {"level", p.level},
+                            {"threads", p.threads},
+                            {"gbps", p.gbps},
+                            {"speedup", p.speedup},
+                            {"efficiency", p.efficiency},
+                            {"best_single", p.best_single},
+                            {"over_best_single", p.over_best_single}});
+  }
   for (const LevelFit& f : a.fits) {
     j["fits"].push_back({{"series", f.series},
                          {"dtype", Name(f.dtype)},

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "harness/scaling.h"
 #include "harness/sizes.h"
 
 namespace sqb {
@@ -189,6 +190,14 @@ AnalysisText DescribeAnalysis(const Report& r) {
         f.series, Name(f.dtype), f.level, f.points, FormatCount(f.min_elements),
         FormatCount(f.max_elements), f.fit.fixed_s * 1e6, FormatRate(f.fit.bytes_per_s / 1e9),
         100 * f.fit.max_rel_residual));
+  }
+  for (const ScalingPoint& p : AnalyzeScaling(r)) {
+    out.scaling.push_back(fmt::format(
+        "{}, {} {} ({}), {} thread{}: {} GB/s, {:.2f}x its 1 thread ({:.0f}% efficiency), "
+        "{:.2f}x the fastest 1-thread ({})",
+        p.series, Name(p.dtype), FormatCount(p.elements), p.level, p.threads,
+        p.threads == 1 ? "" : "s", FormatRate(p.gbps), p.speedup, 100 * p.efficiency,
+        p.over_best_single, p.best_single));
   }
   for (const Crossover& c : a.crossovers) {
     out.crossovers.push_back(

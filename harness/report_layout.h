@@ -89,11 +89,15 @@ struct ResultGroup {
 struct AnalysisText {
   std::vector<std::string> fits;        // "openmp (2 threads), f32, L2, 6 sizes 3Ki..96Ki: ..."
   std::vector<std::string> crossovers;  // "openmp overtakes serial at ~5.1Ki f32 elements ..."
+  std::vector<std::string> scaling;     // "openmp, f32 128Ki (L2), 2 threads: ..."
 };
 AnalysisText DescribeAnalysis(const Report& r);
 inline constexpr std::string_view kFitLegend =
     "time per call = fixed + bytes / bandwidth, fitted per series and level by least squares on "
     "relative error (>= 3 sizes)";
+inline constexpr std::string_view kScalingLegend =
+    "speedup over the same backend on 1 thread, parallel efficiency (speedup / threads), and "
+    "speedup over the fastest 1-thread backend at that size";
 inline constexpr std::string_view kCrossoverLegend =
     "where one series overtakes another: interpolated between the two measured sizes that bracket "
     "it (ties within 3% ignored)";

@@ -119,7 +119,11 @@ std::string RenderMarkdown(const Report& r) {
   }
   if (groups.empty()) out += "\nNo cells.\n";
   const AnalysisText analysis = DescribeAnalysis(r);
-  if (!analysis.fits.empty() || !analysis.crossovers.empty()) out += "\n## Size analysis\n";
+  if (!analysis.fits.empty() || !analysis.crossovers.empty() || !analysis.scaling.empty())
+    out += "\n## Analysis\n";
+  if (!analysis.scaling.empty())
+    out += fmt::format("\n### Thread scaling\n\n{}.\n\n", Escape(kScalingLegend));
+  for (const std::string& line : analysis.scaling) out += fmt::format("- {}\n", Escape(line));
   if (!analysis.fits.empty()) out += fmt::format("\n### Fits\n\n{}.\n\n", Escape(kFitLegend));
   for (const std::string& line : analysis.fits) out += fmt::format("- {}\n", Escape(line));
   if (!analysis.crossovers.empty())

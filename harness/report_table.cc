@@ -113,6 +113,8 @@ std::string RenderTable(const Report& r, const TableStyle& style) {
   const AnalysisText analysis = DescribeAnalysis(r);
   if (!analysis.fits.empty()) out += fmt::format("\nfits: {}\n", kFitLegend);
   for (const std::string& line : analysis.fits) out += fmt::format("  {}\n", line);
+  if (!analysis.scaling.empty()) out += fmt::format("\nscaling: {}\n", kScalingLegend);
+  for (const std::string& line : analysis.scaling) out += fmt::format("  {}\n", line);
   if (!analysis.crossovers.empty()) out += fmt::format("\ncrossovers: {}\n", kCrossoverLegend);
   for (const std::string& line : analysis.crossovers) out += fmt::format("  {}\n", line);
   return out;

@@ -180,6 +180,25 @@ TEST_F(CliTest, SweepMeasuresLogSpacedSizesAndFitsThem) {
   EXPECT_EQ(LeftBehind().size(), 2u);  // the saved report, .json and .md
 }
 
+// scaling: 1..cores threads for every parallel backend, each with its one-thread baseline.
+TEST_F(CliTest, ScalingMeasuresOneToAllCoresAndReportsSpeedups) {
+  const Result r = Run({"scaling", "--backends", "serial,openmp", "--sizes", "64Ki", "--max-time",
+                        "0.05", "--format", "json", "--no-save"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  std::set<int> openmp_threads;
+  for (const auto& c : j["cells"])
+    if (c["backend"] == "openmp") openmp_threads.insert(c["threads"].get<int>());
+  const int cores = static_cast<int>(openmp_threads.size());
+  EXPECT_GE(cores, 1);
+  EXPECT_EQ(*openmp_threads.begin(), 1);
+  EXPECT_EQ(*openmp_threads.rbegin(), cores);
+  if (cores > 1) {
+    EXPECT_EQ(j["analysis"]["scaling"].size(), 1u + static_cast<std::size_t>(cores));
+  }
+  EXPECT_EQ(Run({"scaling", "--levels", "L7", "--no-save"}).code, 2);
+}
+
 TEST_F(CliTest, UnwritableOutIsRefusedBeforeRunning) {
   const Result r = Run({"run", "--sizes", "1Ki", "--out", "/nonexistent-dir/x.json"});
   EXPECT_EQ(r.code, 2);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "harness/report_layout.h"
 #include "harness/report_reader.h"
@@ -234,6 +235,33 @@ TEST(Reporters, RenderDispatchesOnFormat) {
   EXPECT_EQ(FileExtension(Format::kMarkdown), "md");
   EXPECT_EQ(FileExtension(Format::kTable), "txt");
   EXPECT_FALSE(ParseFormat("markdown").has_value());
+}
+
+// Sizes enough for fits and a crossover, and two thread counts: every analysis section appears in
+// the table and the Markdown (the numbers themselves are tested in fit_test and scaling_test).
+TEST(Reporters, AnalysisSectionsAppearWhenTheDataAllows) {
+  Report r = MakeReport();
+  r.cells.clear();
+  for (std::uint64_t n = 1024; n <= 65536; n *= 2) {
+    const double bytes = 8.0 * static_cast<double>(n);
+    for (const auto& [backend, threads, seconds] :
+         std::vector<std::tuple<std::string, int, double>>{{"serial", 1, bytes / 10e9},
+                                                           {"openmp", 1, 1e-6 + bytes / 10e9},
+                                                           {"openmp", 2, 2e-6 + bytes / 20e9}}) {
+      CellRecord c = Cell(backend, backend, "scalar", n, threads);
+      c.level = "L2";
+      c.wall.samples.assign(9, seconds);
+      c.wall.stats = Summarize(c.wall.samples);
+      r.cells.push_back(c);
+    }
+  }
+  const std::string table = RenderTable(r, TableStyle{false});
+  for (const char* section : {"\nfits: ", "\nscaling: ", "\ncrossovers: "})
+    EXPECT_NE(table.find(section), std::string::npos) << section;
+  EXPECT_NE(table.find("openmp (2 threads) overtakes serial"), std::string::npos);
+  const std::string md = RenderMarkdown(r);
+  for (const char* section : {"## Analysis", "### Fits", "### Thread scaling", "### Crossovers"})
+    EXPECT_NE(md.find(section), std::string::npos) << section;
 }
 
 TEST(Reporters, TableColourOnlyWhenAsked) {
