@@ -44,6 +44,7 @@ struct RawRunOptions {
   std::string out;
   std::string results_dir = "results";
   bool no_save = false;
+  bool plot = false;
 
   RunCommand Resolve() const {
     RunCommand c;
@@ -101,6 +102,8 @@ struct RawRunOptions {
     }
     c.results_dir = results_dir;
     c.save = !no_save;
+    c.plot = plot;
+    if (plot && no_save) throw UsageError("--plot draws the saved report: drop --no-save");
     return c;
   }
 };
@@ -111,7 +114,6 @@ struct RawSweepOptions {
   std::string from = "256", to;
   int points_per_octave = 4;
   double budget = 240;
-  bool plot = false;
 
   RunCommand Resolve() const {
     RunCommand c = run.Resolve();
@@ -133,7 +135,6 @@ struct RawSweepOptions {
       c.plan.sizes_by_dtype[t] = LogSpacedCounts(*first, end, points_per_octave);
     }
     c.budget_s = budget;
-    c.plot = plot;
     return c;
   }
 };
@@ -246,6 +247,9 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
       "--results-dir", o.results_dir,
       "Folder for the saved report, <dir>/<host>/<UTC time>.{json,md} (default: results)");
   run.add_flag("--no-save", o.no_save, "Do not save the report (default: save)");
+  run.add_flag("--plot", o.plot,
+               "Draw the saved report with tools/plot.py (Python 3 + matplotlib) next to it and "
+               "embed the images in its Markdown (default: off)");
 }
 
 // `scaling`: the run with every thread count from 1 to the cores (or to the largest --threads),
@@ -268,9 +272,6 @@ void AddSweepOptions(CLI::App& sweep, RawSweepOptions& o) {
   sweep.add_option("--budget", o.budget,
                    "Seconds for the whole sweep, met by cutting samples (never below 9) "
                    "(default: 240)");
-  sweep.add_flag("--plot", o.plot,
-                 "Draw the saved report with tools/plot.py (Python 3 + matplotlib) and embed the "
-                 "images in its Markdown (default: off)");
 }
 
 // Bad input is one line on stderr and exit code 2.

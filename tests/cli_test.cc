@@ -146,6 +146,7 @@ TEST_F(CliTest, EveryBadSweepInputIsOneLineExitTwo) {
       {"--budget", "-5"},
       {"--sizes", "1Ki"},  // a sweep chooses its own sizes
       {"--tasks", "0"},
+      {"--plot", "--no-save"},
   };
   for (auto args : cases) {
     args.insert(args.begin(), "sweep");
