@@ -268,20 +268,31 @@ TEST_F(CliTest, OutWritesTheChosenFormatWhole) {
   EXPECT_EQ(LeftBehind().size(), 1u) << "no temporary file left";
 }
 
+// Ctrl-C during a run or a sweep: exit 130, and what was measured is written, marked incomplete.
 TEST_F(CliTest, CtrlCStopsCleanlyAndWritesWhatWasMeasured) {
-  const pid_t pid = Start({"run", "--backends", "serial,openmp", "--sizes", "4Ki,16Mi", "--samples",
-                           "30", "--max-time", "30", "--min-time", "0.05", "--results-dir",
-                           (dir_ / "results").string()});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  kill(pid, SIGINT);
-  const Result r = Wait(pid);
-  EXPECT_EQ(r.code, 130) << r.err;
-  EXPECT_NE(r.out.find("INCOMPLETE"), std::string::npos) << r.out;
-  const auto saved = LeftBehind();
-  ASSERT_EQ(saved.size(), 2u);
-  for (const auto& f : saved) {
-    if (fs::path(f).extension() == ".json") {
-      EXPECT_NE(Slurp(f).find("\"complete\": false"), std::string::npos);
+  const std::vector<std::vector<std::string>> commands = {
+      {"run", "--sizes", "4Ki,16Mi", "--samples", "30", "--max-time", "30", "--min-time", "0.05"},
+      {"sweep", "--from", "4Ki", "--to", "16Mi", "--points-per-octave", "1", "--budget", "600",
+       "--samples", "30", "--max-time", "30", "--min-time", "0.05"}};
+  for (std::vector<std::string> args : commands) {
+    const fs::path results = dir_ / args[0];
+    for (const std::string& extra :
+         std::vector<std::string>{"--backends", "serial,openmp", "--results-dir", results.string()})
+      args.push_back(extra);
+    const pid_t pid = Start(args);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(pid, SIGINT);
+    const Result r = Wait(pid);
+    EXPECT_EQ(r.code, 130) << args[0] << ": " << r.err;
+    EXPECT_NE(r.out.find("INCOMPLETE"), std::string::npos) << args[0] << ": " << r.out;
+    std::vector<std::string> saved;
+    for (const auto& f : LeftBehind())
+      if (f.find(results.string()) == 0) saved.push_back(f);
+    ASSERT_EQ(saved.size(), 2u) << args[0];
+    for (const auto& f : saved) {
+      if (fs::path(f).extension() == ".json") {
+        EXPECT_NE(Slurp(f).find("\"complete\": false"), std::string::npos) << args[0];
+      }
     }
   }
 }
