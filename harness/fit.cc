@@ -14,6 +14,9 @@ namespace {
 // Two series closer than this at a size are tied there: a crossover needs one clearly ahead on
 // each side, so noise between near-equal series makes none.
 constexpr double kTieRatio = 1.03;
+// A crossover is placed only between measured sizes at most this far apart: between the default
+// run's levels (8-16x apart) an interpolated size would be a guess.
+constexpr double kMaxBracket = 4.0;
 
 struct Series {
   std::string label;
@@ -88,6 +91,7 @@ void FindCrossovers(const Series& a, const Series& b, std::vector<Crossover>* ou
   for (std::size_t k = 1; k < runs.size(); ++k) {
     const Lead& lo = leads[runs[k - 1].last];
     const Lead& hi = leads[runs[k].first];
+    if (static_cast<double>(hi.n) > kMaxBracket * static_cast<double>(lo.n)) continue;
     const bool a_overtakes = hi.ratio < 1;
     out->push_back({a_overtakes ? a.label : b.label, a_overtakes ? b.label : a.label, a.dtype,
                     InterpolateCrossing(lo.n, lo.ratio, hi.n, hi.ratio), lo.cell->level, lo.n,

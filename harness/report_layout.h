@@ -100,7 +100,7 @@ inline constexpr std::string_view kScalingLegend =
     "speedup over the fastest 1-thread backend at that size";
 inline constexpr std::string_view kCrossoverLegend =
     "where one series overtakes another: interpolated between the two measured sizes that bracket "
-    "it (ties within 3% ignored)";
+    "it, when they are at most 4x apart (ties within 3% and one-size leads ignored)";
 
 // One group per (dtype, elements, offset) in order of first appearance. Footnote numbers run on
 // across groups, so each is unique in a report.

@@ -124,6 +124,17 @@ TEST(Analysis, NearEqualSeriesDoNotCrossOnNoise) {
   EXPECT_TRUE(AnalyzeSizes(r).crossovers.empty());
 }
 
+// Sizes 16x apart (the default run's levels) bracket no crossover: the size would be a guess.
+TEST(Analysis, NoCrossoverBetweenSizesFarApart) {
+  Report r;
+  for (std::uint64_t n : {std::uint64_t{256}, std::uint64_t{4096}, std::uint64_t{65536}}) {
+    const double bytes = 8.0 * static_cast<double>(n);
+    r.cells.push_back(Cell("serial", 1, n, bytes / 10e9, "L1"));
+    r.cells.push_back(Cell("openmp", 2, n, 2e-6 + bytes / 20e9, "L1"));
+  }
+  EXPECT_TRUE(AnalyzeSizes(r).crossovers.empty());
+}
+
 // A lead held at one size only, between two runs of the other series, is noise.
 TEST(Analysis, OneSizeLeadsAreNoise) {
   Report r;
