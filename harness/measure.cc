@@ -249,13 +249,14 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
       use.cut = use.cut || m.max_time_s < settings.max_time_s;
     }
     if (progress) {
-      const std::string left =
-          cells_done == 0
-              ? ""
-              : fmt::format(", ~{:.0f} s left", elapsed / static_cast<double>(cells_done) *
-                                                    static_cast<double>(total_cells - cells_done));
+      // With a deadline, the time to it; else the time so far, pro rata of the cells left.
+      const double left = settings.deadline_s > 0 ? std::max(0.0, settings.deadline_s - elapsed)
+                          : cells_done == 0       ? -1
+                                                  : elapsed / static_cast<double>(cells_done) *
+                                                  static_cast<double>(total_cells - cells_done);
       progress(fmt::format("[{}/{}] {}; cells {}/{} done{}", gi + 1, plan.groups.size(),
-                           Describe(g), cells_done, total_cells, left));
+                           Describe(g), cells_done, total_cells,
+                           left < 0 ? "" : fmt::format(", ~{:.0f} s left", left)));
     }
     cells_done += g.cells.size();
     std::vector<Slot> slots(g.cells.size());
