@@ -26,7 +26,7 @@ const ChunkKernelInfo* FindChunkKernel(std::string_view name);
 
 #define SQB_REGISTRY_CONCAT_(a, b) a##b
 #define SQB_REGISTRY_NAME_(line) SQB_REGISTRY_CONCAT_(sqb_registered_, line)
-// Each takes an expression yielding the Info; use once per file, at namespace scope. The file must
+// Each takes an expression yielding the Info; use at namespace scope, one per line. The file must
 // be in an OBJECT library (backends/CMakeLists.txt does this) so the linker keeps it.
 #define SQB_REGISTER_EXECUTOR(info) \
   [[maybe_unused]] static const bool SQB_REGISTRY_NAME_(__LINE__) = ::sqb::RegisterExecutor(info)

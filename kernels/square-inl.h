@@ -1,4 +1,5 @@
-// The kernel as Highway SIMD, per target: y = Square(x) with regular or streaming stores.
+// The kernel as Highway SIMD, per target: y = Square(x) with regular or streaming stores, and the
+// same loop copying (y = x) for the copy ceilings.
 // Included once per target by foreach_target.h (see backends/highway/highway_chunk_kernel.cc).
 
 // Per-target include guard, as in Highway's hwy/examples/skeleton-inl.h.
@@ -36,16 +37,38 @@ HWY_INLINE void StoreVector(V v, D d, T* HWY_RESTRICT p) {
   }
 }
 
-// Four vectors per iteration keep enough loads in flight; the remainder is the scalar Square()
-// (Highway 1.0.3 has no LoadN/StoreN, and its SSE4 BlendedStore would touch bytes past the end).
+// What a kernel does to each element: the square, or the identity of the copy ceiling (the same
+// loop and stores, so that the two differ only by the multiply).
+enum class ElementOp { kSquare, kCopy };
+
+// Templates, not lambdas: a lambda would not carry the target's code generation attributes.
+template <ElementOp kOp, class V>
+HWY_INLINE V ApplyOp(V v) {
+  if constexpr (kOp == ElementOp::kSquare) {
+    return hn::Mul(v, v);
+  } else {
+    return v;
+  }
+}
+template <ElementOp kOp, typename T>
+HWY_INLINE T ApplyScalar(T v) {
+  if constexpr (kOp == ElementOp::kSquare) {
+    return Square<T>(v);
+  } else {
+    return v;
+  }
+}
+
+// Four vectors per iteration keep enough loads in flight; the remainder is scalar (Highway 1.0.3
+// has no LoadN/StoreN, and its SSE4 BlendedStore would touch bytes past the end).
 //
 // kStream: non-temporal stores bypass the caches (no read-for-ownership of y). They need y
-// aligned to the vector size, so the head is peeled with scalar Square() up to alignment; with
-// kFence the stores are fenced before returning, so y is complete when the caller's timer stops.
+// aligned to the vector size, so the head is peeled with scalar code up to alignment; with kFence
+// the stores are fenced before returning, so y is complete when the caller's timer stops.
 // Without it the caller fences, once for many chunks on its thread: a fence waits for the
 // write-combining buffers to drain, which costs about 5% of a 16 KiB chunk at DRAM speed here.
-template <bool kStream, bool kFence = kStream, typename T>
-HWY_INLINE void SquareWithStores(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std::size_t n) {
+template <ElementOp kOp, bool kStream, bool kFence, typename T>
+HWY_INLINE void ApplyWithStores(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std::size_t n) {
   const hn::ScalableTag<T> d;
   const std::size_t lanes = hn::Lanes(d);
   const std::size_t vector_bytes = lanes * sizeof(T);
@@ -53,7 +76,7 @@ HWY_INLINE void SquareWithStores(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std
   if constexpr (kStream) {
     const std::size_t misaligned = reinterpret_cast<std::uintptr_t>(y) % vector_bytes;
     const std::size_t head = misaligned == 0 ? 0 : (vector_bytes - misaligned) / sizeof(T);
-    for (; i < head && i < n; ++i) y[i] = Square<T>(x[i]);
+    for (; i < head && i < n; ++i) y[i] = ApplyScalar<kOp>(x[i]);
   }
   for (; i + 4 * lanes <= n; i += 4 * lanes) {
     if constexpr (kStream) {
@@ -65,31 +88,15 @@ HWY_INLINE void SquareWithStores(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std
     const auto v1 = hn::LoadU(d, x + i + lanes);
     const auto v2 = hn::LoadU(d, x + i + 2 * lanes);
     const auto v3 = hn::LoadU(d, x + i + 3 * lanes);
-    StoreVector<kStream>(hn::Mul(v0, v0), d, y + i);
-    StoreVector<kStream>(hn::Mul(v1, v1), d, y + i + lanes);
-    StoreVector<kStream>(hn::Mul(v2, v2), d, y + i + 2 * lanes);
-    StoreVector<kStream>(hn::Mul(v3, v3), d, y + i + 3 * lanes);
+    StoreVector<kStream>(ApplyOp<kOp>(v0), d, y + i);
+    StoreVector<kStream>(ApplyOp<kOp>(v1), d, y + i + lanes);
+    StoreVector<kStream>(ApplyOp<kOp>(v2), d, y + i + 2 * lanes);
+    StoreVector<kStream>(ApplyOp<kOp>(v3), d, y + i + 3 * lanes);
   }
-  for (; i + lanes <= n; i += lanes) {
-    const auto v = hn::LoadU(d, x + i);
-    StoreVector<kStream>(hn::Mul(v, v), d, y + i);
-  }
-  for (; i < n; ++i) y[i] = Square<T>(x[i]);
+  for (; i + lanes <= n; i += lanes)
+    StoreVector<kStream>(ApplyOp<kOp>(hn::LoadU(d, x + i)), d, y + i);
+  for (; i < n; ++i) y[i] = ApplyScalar<kOp>(x[i]);
   if constexpr (kStream && kFence) hwy::FlushStream();
-}
-
-template <typename T>
-HWY_INLINE void SquareRegular(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std::size_t n) {
-  SquareWithStores<false>(x, y, n);
-}
-
-template <typename T>
-HWY_INLINE void SquareStream(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std::size_t n) {
-  SquareWithStores<true>(x, y, n);
-}
-template <typename T>
-HWY_INLINE void SquareStreamUnfenced(const T* HWY_RESTRICT x, T* HWY_RESTRICT y, std::size_t n) {
-  SquareWithStores<true, false>(x, y, n);
 }
 
 }  // namespace HWY_NAMESPACE

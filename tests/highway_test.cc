@@ -1,12 +1,15 @@
 // The Highway kernels under every compiled target this CPU supports (Highway's per-target test
-// pattern: hwy::SetSupportedTargetsForTest), for every tail, misaligned starts and both store
-// policies, bitwise against Square(). The conformance suite covers the composed backends too.
+// pattern: hwy::SetSupportedTargetsForTest), for every tail, misaligned starts and every store
+// policy, bitwise against Square() (and x, for the copy kernels). The conformance suite covers the
+// composed backends too.
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "backends/highway/highway_targets.h"
@@ -26,8 +29,8 @@ class HighwayPerTarget : public ::testing::TestWithParam<std::int64_t> {
 // x holds normals, zeros, infinities, NaNs and denormals; y is poisoned, with guard elements on
 // both sides that must stay untouched.
 template <typename T>
-void ExpectKernelExact(ChunkFn<T> kernel, std::size_t n, std::size_t x_shift, std::size_t y_shift,
-                       const char* what) {
+void ExpectKernelExact(Operation op, ChunkFn<T> kernel, std::size_t n, std::size_t x_shift,
+                       std::size_t y_shift, const std::string& what) {
   constexpr std::size_t kGuard = 8;
   std::vector<T> xs(n + x_shift + kGuard), ys(n + y_shift + 2 * kGuard, Poison<T>());
   const T specials[] = {T(0),
@@ -41,8 +44,8 @@ void ExpectKernelExact(ChunkFn<T> kernel, std::size_t n, std::size_t x_shift, st
   for (std::size_t i = 0; i < n; ++i)
     x[i] = i % 7 == 6 ? specials[(i / 7) % std::size(specials)] : TimedInput<T>(i);
   kernel(x, y, n);
-  const auto bad = FindMismatch(std::is_same_v<T, float> ? DType::kF32 : DType::kF64,
-                                Operation::kSquare, {x, y, n});
+  const auto bad =
+      FindMismatch(std::is_same_v<T, float> ? DType::kF32 : DType::kF64, op, {x, y, n});
   EXPECT_FALSE(bad) << what << " n=" << n << " x+" << x_shift << " y+" << y_shift << ": "
                     << bad->Describe();
   const T poison = Poison<T>();
@@ -53,41 +56,42 @@ void ExpectKernelExact(ChunkFn<T> kernel, std::size_t n, std::size_t x_shift, st
 }
 
 template <typename T>
-void ExpectAllTailsAndAlignments(ChunkFn<T> kernel, std::size_t lanes, const char* what) {
+void ExpectAllTailsAndAlignments(Operation op, ChunkFn<T> kernel, std::size_t lanes,
+                                 const std::string& what) {
   for (std::size_t n = 0; n <= 3 * lanes + 1; ++n)
     for (std::size_t x_shift : {0, 1})
-      for (std::size_t y_shift : {0, 1, 3}) ExpectKernelExact<T>(kernel, n, x_shift, y_shift, what);
-  ExpectKernelExact<T>(kernel, 1000003, 1, 3, what);
+      for (std::size_t y_shift : {0, 1, 3})
+        ExpectKernelExact<T>(op, kernel, n, x_shift, y_shift, what);
+  ExpectKernelExact<T>(op, kernel, 1000003, 1, 3, what);
+}
+
+// Every store policy of one operation's kernels, both types. Unfenced kernels are checked on the
+// thread that stored, which sees its own non-temporal stores without a fence (another thread
+// would need FenceStreams first).
+void ExpectKernelSetExact(Operation op, const HighwayKernelSet& set, const HighwayTarget& t) {
+  const std::string name = op == Operation::kSquare ? "square" : "copy";
+  for (const auto& [kernels, policy] :
+       {std::pair{&set.regular, "regular"}, std::pair{&set.streaming, "streaming"},
+        std::pair{&set.streaming_unfenced, "streaming, unfenced"}}) {
+    ExpectAllTailsAndAlignments<float>(op, kernels->f32, t.lanes_f32, name + ", " + policy);
+    ExpectAllTailsAndAlignments<double>(op, kernels->f64, t.lanes_f64, name + ", " + policy);
+  }
 }
 
 TEST_P(HighwayPerTarget, DispatchPicksTheTargetUnderTest) {
   EXPECT_EQ(DispatchedHighwayTarget().bit, GetParam());
 }
 
-// Unfenced kernels are checked on the thread that stored, which sees its own non-temporal stores
-// without a fence (another thread would need FenceStreams first).
 TEST_P(HighwayPerTarget, DispatchedKernelsAreBitwiseExact) {
-  const HighwayTarget& t = DispatchedHighwayTarget();
-  for (StorePolicy policy :
-       {StorePolicy::kRegular, StorePolicy::kStreaming, StorePolicy::kStreamingUnfenced}) {
-    const HighwayKernels k = DispatchedHighwayKernels(policy);
-    const char* what = policy == StorePolicy::kRegular     ? "regular"
-                       : policy == StorePolicy::kStreaming ? "streaming"
-                                                           : "streaming, unfenced";
-    ExpectAllTailsAndAlignments<float>(k.f32, t.lanes_f32, what);
-    ExpectAllTailsAndAlignments<double>(k.f64, t.lanes_f64, what);
-  }
+  for (Operation op : {Operation::kSquare, Operation::kCopy})
+    ExpectKernelSetExact(op, DispatchedHighwayKernels(op), DispatchedHighwayTarget());
 }
 
 TEST_P(HighwayPerTarget, NamedTargetKernelsAreBitwiseExact) {
   for (const HighwayTarget& t : CompiledHighwayTargets()) {
     if (t.bit != GetParam()) continue;
-    ExpectAllTailsAndAlignments<float>(t.regular.f32, t.lanes_f32, "regular");
-    ExpectAllTailsAndAlignments<double>(t.regular.f64, t.lanes_f64, "regular");
-    ExpectAllTailsAndAlignments<float>(t.streaming.f32, t.lanes_f32, "streaming");
-    ExpectAllTailsAndAlignments<double>(t.streaming.f64, t.lanes_f64, "streaming");
-    ExpectAllTailsAndAlignments<float>(t.streaming_unfenced.f32, t.lanes_f32, "unfenced");
-    ExpectAllTailsAndAlignments<double>(t.streaming_unfenced.f64, t.lanes_f64, "unfenced");
+    ExpectKernelSetExact(Operation::kSquare, t.square, t);
+    ExpectKernelSetExact(Operation::kCopy, t.copy, t);
   }
 }
 

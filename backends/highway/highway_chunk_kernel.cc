@@ -1,5 +1,6 @@
-// The Highway chunk kernel: kernels/square-inl.h compiled for every target (foreach_target.h),
-// dispatched at run time (HWY_EXPORT / HWY_DYNAMIC_DISPATCH) or run as one named target.
+// The Highway chunk kernels, highway (square) and copy: kernels/square-inl.h compiled for every
+// target (foreach_target.h), dispatched at run time (HWY_EXPORT / HWY_DYNAMIC_DISPATCH) or run as
+// one named target.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "backends/highway/highway_chunk_kernel.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -25,17 +26,23 @@ HWY_BEFORE_NAMESPACE();
 namespace sqb {
 namespace HWY_NAMESPACE {
 
-// One non-template function per type and policy: Highway 1.0.3 has no HWY_EXPORT_T.
-void SquareF32(const float* x, float* y, std::size_t n) { SquareRegular(x, y, n); }
-void SquareF64(const double* x, double* y, std::size_t n) { SquareRegular(x, y, n); }
-void StreamSquareF32(const float* x, float* y, std::size_t n) { SquareStream(x, y, n); }
-void StreamSquareF64(const double* x, double* y, std::size_t n) { SquareStream(x, y, n); }
-void UnfencedStreamSquareF32(const float* x, float* y, std::size_t n) {
-  SquareStreamUnfenced(x, y, n);
-}
-void UnfencedStreamSquareF64(const double* x, double* y, std::size_t n) {
-  SquareStreamUnfenced(x, y, n);
-}
+// One non-template function per operation, store policy and type: Highway 1.0.3 has no
+// HWY_EXPORT_T.
+#ifndef SQB_HWY_KERNELS
+#define SQB_HWY_KERNELS(Name, kOp, kStream, kFence)           \
+  void Name##F32(const float* x, float* y, std::size_t n) {   \
+    ApplyWithStores<kOp, kStream, kFence>(x, y, n);           \
+  }                                                           \
+  void Name##F64(const double* x, double* y, std::size_t n) { \
+    ApplyWithStores<kOp, kStream, kFence>(x, y, n);           \
+  }
+#endif
+SQB_HWY_KERNELS(Square, ElementOp::kSquare, false, false)
+SQB_HWY_KERNELS(StreamSquare, ElementOp::kSquare, true, true)
+SQB_HWY_KERNELS(UnfencedStreamSquare, ElementOp::kSquare, true, false)
+SQB_HWY_KERNELS(Copy, ElementOp::kCopy, false, false)
+SQB_HWY_KERNELS(StreamCopy, ElementOp::kCopy, true, true)
+SQB_HWY_KERNELS(UnfencedStreamCopy, ElementOp::kCopy, true, false)
 std::int64_t Target() { return HWY_TARGET; }
 // Not inlined: the static initialiser below lacks this target's code generation attributes.
 HWY_NOINLINE std::size_t LanesF32() { return hn::Lanes(hn::ScalableTag<float>()); }
@@ -46,9 +53,12 @@ const bool kTargetAdded = AddHighwayTarget({
     .name = hwy::TargetName(HWY_TARGET),
     .lanes_f32 = LanesF32(),
     .lanes_f64 = LanesF64(),
-    .regular = {SquareF32, SquareF64},
-    .streaming = {StreamSquareF32, StreamSquareF64},
-    .streaming_unfenced = {UnfencedStreamSquareF32, UnfencedStreamSquareF64},
+    .square = {{SquareF32, SquareF64},
+               {StreamSquareF32, StreamSquareF64},
+               {UnfencedStreamSquareF32, UnfencedStreamSquareF64}},
+    .copy = {{CopyF32, CopyF64},
+             {StreamCopyF32, StreamCopyF64},
+             {UnfencedStreamCopyF32, UnfencedStreamCopyF64}},
 });
 
 }  // namespace HWY_NAMESPACE
@@ -59,12 +69,6 @@ HWY_AFTER_NAMESPACE();
 namespace sqb {
 namespace {
 
-HWY_EXPORT(SquareF32);
-HWY_EXPORT(SquareF64);
-HWY_EXPORT(StreamSquareF32);
-HWY_EXPORT(StreamSquareF64);
-HWY_EXPORT(UnfencedStreamSquareF32);
-HWY_EXPORT(UnfencedStreamSquareF64);
 HWY_EXPORT(Target);
 
 std::vector<HighwayTarget>& TargetTable() {
@@ -72,24 +76,22 @@ std::vector<HighwayTarget>& TargetTable() {
   return targets;
 }
 
-void DispatchSquareF32(const float* x, float* y, std::size_t n) {
-  HWY_DYNAMIC_DISPATCH(SquareF32)(x, y, n);
-}
-void DispatchSquareF64(const double* x, double* y, std::size_t n) {
-  HWY_DYNAMIC_DISPATCH(SquareF64)(x, y, n);
-}
-void DispatchStreamSquareF32(const float* x, float* y, std::size_t n) {
-  HWY_DYNAMIC_DISPATCH(StreamSquareF32)(x, y, n);
-}
-void DispatchStreamSquareF64(const double* x, double* y, std::size_t n) {
-  HWY_DYNAMIC_DISPATCH(StreamSquareF64)(x, y, n);
-}
-void DispatchUnfencedStreamSquareF32(const float* x, float* y, std::size_t n) {
-  HWY_DYNAMIC_DISPATCH(UnfencedStreamSquareF32)(x, y, n);
-}
-void DispatchUnfencedStreamSquareF64(const double* x, double* y, std::size_t n) {
-  HWY_DYNAMIC_DISPATCH(UnfencedStreamSquareF64)(x, y, n);
-}
+// Calls that dispatch to the best target this CPU supports, one per exported function.
+#define SQB_HWY_DISPATCH(Name)                                          \
+  HWY_EXPORT(Name##F32);                                                \
+  HWY_EXPORT(Name##F64);                                                \
+  void Dispatch##Name##F32(const float* x, float* y, std::size_t n) {   \
+    HWY_DYNAMIC_DISPATCH(Name##F32)(x, y, n);                           \
+  }                                                                     \
+  void Dispatch##Name##F64(const double* x, double* y, std::size_t n) { \
+    HWY_DYNAMIC_DISPATCH(Name##F64)(x, y, n);                           \
+  }
+SQB_HWY_DISPATCH(Square)
+SQB_HWY_DISPATCH(StreamSquare)
+SQB_HWY_DISPATCH(UnfencedStreamSquare)
+SQB_HWY_DISPATCH(Copy)
+SQB_HWY_DISPATCH(StreamCopy)
+SQB_HWY_DISPATCH(UnfencedStreamCopy)
 
 constexpr char kDispatchVariant[] = "auto";
 
@@ -118,58 +120,57 @@ std::string UnavailableReason(const std::string& variant) {
   return "";
 }
 
+const KnobInfo kStoresKnob{"stores",
+                           {"auto", "regular", "streaming"},
+                           "auto",
+                           "Store policy of SIMD chunk kernels (streaming = non-temporal; auto = "
+                           "streaming when the working set exceeds the last-level cache)"};
+
 // auto: streaming stores when x and y together exceed the last-level cache, where stores that
 // bypass the caches save the read-for-ownership of y and evict nothing useful.
-ChunkFns Resolve(const CellParams& p) {
-  const std::string stores = KnobValue(p, "stores");
+ChunkFns Resolve(const CellParams& p, Operation op) {
+  const std::string stores = KnobValue(p, kStoresKnob.name);
   const bool beyond_llc = 2 * p.BytesPerArray() > MachineTopology().LastLevelBytes();
-  const StorePolicy policy = stores == "streaming" || (stores == "auto" && beyond_llc)
-                                 ? StorePolicy::kStreaming
-                                 : StorePolicy::kRegular;
+  const bool streaming = stores == "streaming" || (stores == "auto" && beyond_llc);
   const bool dispatch = p.variant == kDispatchVariant;
   const HighwayTarget* target = dispatch ? &DispatchedHighwayTarget() : FindTarget(p.variant);
   if (target == nullptr) throw CellError("unknown Highway target '" + p.variant + "'");
-  const bool streaming = policy == StorePolicy::kStreaming;
-  const auto kernels = [&](StorePolicy policy) {
-    if (dispatch) return DispatchedHighwayKernels(policy);
-    if (policy == StorePolicy::kStreaming) return target->streaming;
-    if (policy == StorePolicy::kStreamingUnfenced) return target->streaming_unfenced;
-    return target->regular;
-  };
-  const HighwayKernels k = kernels(policy);
+  const HighwayKernelSet kernels = dispatch                   ? DispatchedHighwayKernels(op)
+                                   : op == Operation::kSquare ? target->square
+                                                              : target->copy;
+  const HighwayKernels& k = streaming ? kernels.streaming : kernels.regular;
   const std::size_t lanes = p.dtype == DType::kF32 ? target->lanes_f32 : target->lanes_f64;
   ChunkFns fns{k.f32, k.f64,
                fmt::format("{} x{}, {} stores{}", target->name, lanes,
                            streaming ? "streaming" : "regular", stores == "auto" ? " (auto)" : "")};
   if (streaming) {
-    const HighwayKernels unfenced = kernels(StorePolicy::kStreamingUnfenced);
-    fns.f32_unfenced = unfenced.f32;
-    fns.f64_unfenced = unfenced.f64;
+    fns.f32_unfenced = kernels.streaming_unfenced.f32;
+    fns.f64_unfenced = kernels.streaming_unfenced.f64;
     fns.fence = FenceStreams;
   }
   return fns;
 }
 
-ChunkKernelInfo Info() {
+// The square, and its copy twin: the same loop and stores without the multiply, a copy ceiling.
+ChunkKernelInfo Info(Operation op) {
   const HighwayTarget& chosen = DispatchedHighwayTarget();
+  const bool square = op == Operation::kSquare;
   return {
-      .name = "highway",
-      .description = fmt::format("Highway SIMD; auto = runtime dispatch, here {} ({} f32 lanes)",
+      .name = square ? "highway" : "copy",
+      .description = fmt::format("{}; auto = runtime dispatch, here {} ({} f32 lanes)",
+                                 square ? "Highway SIMD" : "Highway SIMD copy loop (copy ceiling)",
                                  chosen.name, chosen.lanes_f32),
-      .operation = Operation::kSquare,
-      .in_default_run = true,
+      .operation = op,
+      .in_default_run = square,
       .variants = Variants(),
-      .knobs = {{"stores",
-                 {"auto", "regular", "streaming"},
-                 "auto",
-                 "Store policy of SIMD chunk kernels (streaming = non-temporal; auto = streaming "
-                 "when the working set exceeds the last-level cache)"}},
+      .knobs = {kStoresKnob},
       .unavailable_reason = UnavailableReason,
-      .resolve = Resolve,
+      .resolve = [op](const CellParams& p) { return Resolve(p, op); },
   };
 }
 
-SQB_REGISTER_CHUNK_KERNEL(Info());
+SQB_REGISTER_CHUNK_KERNEL(Info(Operation::kSquare));
+SQB_REGISTER_CHUNK_KERNEL(Info(Operation::kCopy));
 
 }  // namespace
 
@@ -183,16 +184,15 @@ bool AddHighwayTarget(HighwayTarget target) {
 
 const std::vector<HighwayTarget>& CompiledHighwayTargets() { return TargetTable(); }
 
-HighwayKernels DispatchedHighwayKernels(StorePolicy stores) {
-  switch (stores) {
-    case StorePolicy::kRegular:
-      return {DispatchSquareF32, DispatchSquareF64};
-    case StorePolicy::kStreaming:
-      return {DispatchStreamSquareF32, DispatchStreamSquareF64};
-    case StorePolicy::kStreamingUnfenced:
-      return {DispatchUnfencedStreamSquareF32, DispatchUnfencedStreamSquareF64};
+HighwayKernelSet DispatchedHighwayKernels(Operation op) {
+  if (op == Operation::kCopy) {
+    return {{DispatchCopyF32, DispatchCopyF64},
+            {DispatchStreamCopyF32, DispatchStreamCopyF64},
+            {DispatchUnfencedStreamCopyF32, DispatchUnfencedStreamCopyF64}};
   }
-  return {};
+  return {{DispatchSquareF32, DispatchSquareF64},
+          {DispatchStreamSquareF32, DispatchStreamSquareF64},
+          {DispatchUnfencedStreamSquareF32, DispatchUnfencedStreamSquareF64}};
 }
 
 void FenceStreams() { hwy::FlushStream(); }
