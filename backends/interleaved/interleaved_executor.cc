@@ -50,9 +50,8 @@ class InterleavedExecutor final : public Executor {
         prefetch_(KnobValue(p, kPrefetchKnob.name) == "on"),
         pin_(p.binding == Binding::kCores),
         ring_(CountKnob(p, kTasksKnob)) {
-    const std::uint64_t tasks = CountKnob(p, kTasksKnob);
-    tasks_.reserve(tasks);
-    for (std::uint64_t i = 0; i < tasks; ++i) tasks_.push_back(Worker());
+    tasks_.reserve(ring_.capacity());
+    while (tasks_.size() < ring_.capacity()) tasks_.push_back(Worker());
   }
 
   // Every task is made runnable, then the ring runs until all have parked again. Quanta are

@@ -45,6 +45,7 @@ class Task {
 class TaskRing {
  public:
   explicit TaskRing(std::size_t capacity) : slots_(capacity) {}
+  std::size_t capacity() const { return slots_.size(); }
 
   void Push(std::coroutine_handle<> h) {
     slots_[tail_] = h;
