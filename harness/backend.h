@@ -4,12 +4,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "harness/cell_params.h"
+#include "harness/sizes.h"
 
 namespace sqb {
 
@@ -33,6 +36,12 @@ using FillFn = std::function<void(std::size_t begin, std::size_t end, void* x, v
 // A backend throws this (or any std::exception) to fail one cell with a message; the run goes on.
 struct CellError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// Thrown from make_cell or Setup when this cell cannot run here although the backend can (e.g. f64
+// on a device without fp64): the cell is reported SKIPPED with the message, not as an error.
+struct CellUnsupported : CellError {
+  using CellError::CellError;
 };
 
 // Something a backend counts while it runs, per call of Run() (e.g. coroutine switches). With a
@@ -92,6 +101,13 @@ struct KnobInfo {
   std::uint64_t max_count = 0;
 };
 
+// A copy measured next to the cells of a backend as their ceiling: a copy backend by name (the same
+// variant when the variant names a device), with knob values that replace the rated cell's.
+struct CeilingSpec {
+  std::string backend;                       // e.g. "openmp+copy"
+  std::map<std::string, std::string> knobs;  // e.g. {"stores", "streaming"}
+};
+
 // A compiled backend as the registry knows it.
 struct BackendInfo {
   std::string name;          // "<executor>[+<chunk kernel>]", without a variant
@@ -104,8 +120,23 @@ struct BackendInfo {
   // Declared deviation: returns one canonical NaN for every NaN input (GPUs do). Verification then
   // accepts any NaN where a NaN is expected, and only then.
   bool canonicalizes_nan = false;
+  // Declared deviation: subnormal inputs and results read as zero (flush-to-zero devices).
+  // Verification then accepts a zero of either sign where a subnormal is expected, and only then.
+  bool flushes_denormals = false;
   std::vector<std::string> variants;  // empty when the backend has none; [0] is the default
   std::vector<KnobInfo> knobs;        // every cell carries a value for each
+  // How the work is spread, which a ceiling must share with the cells it rates: these knobs'
+  // values (an executor's knobs), and the variant when it names a device.
+  std::vector<std::string> spread_knobs;
+  bool variant_is_device = false;
+  // Measured next to every cell of this backend in the same rounds (square backends only);
+  // composed backends get <executor>+memcpy and <executor>+copy with regular and streaming stores.
+  std::vector<CeilingSpec> ceilings;
+  // Device backends: the caches the level sizes follow for `variant` (a GPU's own L2, as l2);
+  // unset or nullopt: the CPU's.
+  std::function<std::optional<CacheSizes>(const std::string& variant)> device_caches;
+  // `squarebench list`: one line per device this backend can use, or one line saying why none.
+  std::function<std::vector<std::string>()> list_devices;
   // Cheap, no side effects: "" when `variant` can run here, else the reason why not.
   std::function<std::string(const std::string& variant)> unavailable_reason;
   // Makes the cell for fully resolved params (backend, variant, dtype, size, threads, ...).

@@ -44,6 +44,7 @@ struct RawRunOptions {
   std::string out;
   std::string results_dir = "results";
   bool no_save = false;
+  bool no_ceilings = false;
   bool plot = false;
 
   RunCommand Resolve() const {
@@ -102,6 +103,7 @@ struct RawRunOptions {
     }
     c.results_dir = results_dir;
     c.save = !no_save;
+    c.plan.ceilings = !no_ceilings;
     c.plot = plot;
     if (plot && no_save) throw UsageError("--plot draws the saved report: drop --no-save");
     return c;
@@ -247,6 +249,9 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
       "--results-dir", o.results_dir,
       "Folder for the saved report, <dir>/<host>/<UTC time>.{json,md} (default: results)");
   run.add_flag("--no-save", o.no_save, "Do not save the report (default: save)");
+  run.add_flag("--no-ceilings", o.no_ceilings,
+               "Do not measure each backend's copy ceilings next to it: no eff % column "
+               "(default: measure them)");
   run.add_flag("--plot", o.plot,
                "Draw the saved report with tools/plot.py (Python 3 + matplotlib) next to it and "
                "embed the images in its Markdown (default: off)");

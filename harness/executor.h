@@ -102,5 +102,8 @@ inline Range StaticRange(std::size_t n, std::size_t parts, std::size_t index) {
 
 inline constexpr char kSerialExecutor[] = "serial";
 inline constexpr char kScalarChunkKernel[] = "scalar";
+// The chunk kernels the copy ceilings are made of (backends/memcpy, backends/highway).
+inline constexpr char kMemcpyChunkKernel[] = "memcpy";
+inline constexpr char kCopyChunkKernel[] = "copy";
 
 }  // namespace sqb

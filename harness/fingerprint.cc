@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/cache_probe.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -231,6 +233,12 @@ Fingerprint CollectFingerprint() {
   add("cache.l3", topo.l3_bytes   ? FormatBytes(topo.l3_bytes)
                   : topo.l2_bytes ? "none"
                                   : kUnavailable);
+  if (topo.l3_bytes) {
+    const LastLevelCache& llc = MeasuredLastLevelCache();
+    add("cache.l3_effective", llc.effective < llc.reported
+                                  ? FormatBytes(llc.effective) + " (measured share of the L3)"
+                                  : FormatBytes(llc.effective));
+  }
 
   std::uint64_t mem_total = MeminfoBytes("MemTotal");
   if (mem_total == 0) mem_total = topo.memory_bytes;

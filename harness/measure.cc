@@ -75,6 +75,8 @@ void Setup(Slot& s) {
     s.cell->Setup(TimedFill(p.params.dtype));
     s.record.placement = s.cell->Placement();
     s.record.summary = s.cell->Summary();
+  } catch (const CellUnsupported& e) {
+    Fail(s, CellStatus::kSkipped, "", e.what());
   } catch (const std::exception& e) {
     Fail(s, CellStatus::kError, "setup", e.what());
   }
@@ -264,7 +266,8 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
       slots[i].planned = &g.cells[i];
       slots[i].record.params = g.cells[i].params;
       slots[i].record.operation = g.cells[i].backend->operation;
-      slots[i].record.level = g.level;
+      slots[i].record.level = g.cells[i].level;
+      slots[i].record.ceiling_set = g.cells[i].ceiling_set;
     }
     // Every cell of a batch set up, then rounds over the batch; batches one after another.
     const std::size_t step = std::max<std::size_t>(1, g.cells_at_once);

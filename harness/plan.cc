@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "harness/cache_probe.h"
 #include "harness/registry.h"
 #include "harness/topology.h"
 
@@ -45,10 +46,20 @@ ResolvedBackend ResolveBackend(const std::string& text) {
   return {info, variant};
 }
 
+// The caches a backend's level sizes follow: its device's own when it has them, else the CPU's.
+CacheSizes CachesFor(const ResolvedBackend& b, const MachineLimits& m) {
+  if (b.info->device_caches)
+    if (const auto caches = b.info->device_caches(b.variant)) return *caches;
+  return m.caches;
+}
+
+// Elements per array with the level each was chosen for ("" when given as a count). `device`
+// names a backend whose levels follow its own caches ("" for the CPU's).
 std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions& o, DType t,
-                                                               const MachineLimits& m,
+                                                               const CacheSizes& caches,
+                                                               const std::string& device,
                                                                std::vector<std::string>* notes) {
-  std::vector<std::pair<std::uint64_t, std::string>> sizes;  // elements, level named by the user
+  std::vector<std::pair<std::uint64_t, std::string>> sizes;
   if (const auto it = o.sizes_by_dtype.find(t); it != o.sizes_by_dtype.end()) {
     for (auto n : it->second) sizes.emplace_back(n, "");
     return sizes;
@@ -64,9 +75,11 @@ std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions&
   for (const auto& level : levels) {
     if (std::find(std::begin(kLevelNames), std::end(kLevelNames), level) == std::end(kLevelNames))
       throw UsageError(fmt::format("unknown level '{}' (valid: L1, L2, L3, DRAM)", level));
-    const auto n = ElementsForLevel(level, m.caches, t);
-    if (n) {
+    if (const auto n = ElementsForLevel(level, caches, t)) {
       sizes.emplace_back(*n, level);
+    } else if (!device.empty()) {
+      notes->push_back(
+          fmt::format("level {} skipped for {}: its device has no such cache", level, device));
     } else if (defaults) {
       notes->push_back(fmt::format("level {} skipped: this machine reports no such cache", level));
     } else {
@@ -132,6 +145,76 @@ std::vector<std::map<std::string, std::string>> KnobCombinations(
   return combos;
 }
 
+// The cell of backend `b` for one (dtype, size, offset, binding, threads, knobs).
+PlannedCell MakeCell(const ResolvedBackend& b, const SizeGroup& g, Binding binding, int threads,
+                     std::map<std::string, std::string> knobs, std::string level) {
+  PlannedCell c{b.info, {}, std::move(level), ""};
+  // The default variant is implied: "highway" runs highway@auto.
+  const bool implied = b.variant.empty() || b.variant == b.info->variants.front();
+  c.params.backend = b.info->name + (implied ? "" : "@" + b.variant);
+  c.params.executor = b.info->executor;
+  c.params.chunk_kernel = b.info->chunk_kernel;
+  c.params.variant = b.variant;
+  c.params.dtype = g.dtype;
+  c.params.elements = g.elements;
+  c.params.offset = g.offset;
+  c.params.threads = threads;
+  c.params.binding = binding;
+  c.params.knobs = std::move(knobs);
+  return c;
+}
+
+// How a cell's work is spread, which its ceilings share: executor, device, threads, binding and
+// the spreading knobs, e.g. "openmp x2 cores" or "interleaved x1 cores prefetch=off quantum=4096".
+std::string CeilingSet(const PlannedCell& c) {
+  const BackendInfo& b = *c.backend;
+  std::string set = c.params.executor;
+  if (b.variant_is_device) set += "@" + c.params.variant;
+  set += fmt::format(" x{} {}", c.params.threads, Name(c.params.binding));
+  for (const auto& [knob, value] : c.params.knobs)
+    if (std::find(b.spread_knobs.begin(), b.spread_knobs.end(), knob) != b.spread_knobs.end())
+      set += fmt::format(" {}={}", knob, value);
+  return set;
+}
+
+bool SameCell(const PlannedCell& a, const PlannedCell& b) {
+  return a.backend == b.backend && a.params.variant == b.params.variant &&
+         a.params.threads == b.params.threads && a.params.binding == b.params.binding &&
+         a.params.knobs == b.params.knobs;
+}
+
+// Adds, for every square cell, the copies its backend is rated against (spread the same way, on
+// the same device), each once; then labels every cell with its ceiling set.
+void AddCeilings(SizeGroup& g) {
+  const std::size_t rated = g.cells.size();
+  for (std::size_t i = 0; i < rated; ++i) {
+    for (const CeilingSpec& spec : g.cells[i].backend->ceilings) {
+      const PlannedCell& cell = g.cells[i];  // re-read: push_back below may move the cells
+      const BackendInfo* info = FindBackend(spec.backend);
+      if (info == nullptr) continue;
+      const std::string variant = info->variant_is_device  ? cell.params.variant
+                                  : info->variants.empty() ? ""
+                                                           : info->variants.front();
+      if (!info->unavailable_reason(variant).empty()) continue;
+      std::map<std::string, std::string> knobs;
+      for (const KnobInfo& knob : info->knobs) {
+        const auto given = spec.knobs.find(knob.name);
+        const std::string rated_value = KnobValue(cell.params, knob.name);
+        knobs[knob.name] = given != spec.knobs.end() ? given->second
+                           : !rated_value.empty()    ? rated_value
+                                                     : knob.default_value;
+      }
+      PlannedCell ceiling =
+          MakeCell({info, variant}, g, cell.params.binding,
+                   info->parallel ? cell.params.threads : 1, std::move(knobs), cell.level);
+      const bool present = std::any_of(g.cells.begin(), g.cells.end(),
+                                       [&](const PlannedCell& c) { return SameCell(c, ceiling); });
+      if (!present) g.cells.push_back(std::move(ceiling));
+    }
+  }
+  for (PlannedCell& c : g.cells) c.ceiling_set = CeilingSet(c);
+}
+
 }  // namespace
 
 std::string ValidBackendNames() {
@@ -143,7 +226,7 @@ std::string ValidBackendNames() {
 MachineLimits CurrentMachineLimits() {
   const Topology& t = MachineTopology();
   MachineLimits m;
-  m.caches = {t.l1d_bytes, t.l2_bytes, t.l3_bytes};
+  m.caches = {t.l1d_bytes, t.l2_bytes, t.l3_bytes ? EffectiveLastLevelBytes() : 0};
   m.cores =
       t.cores > 0 ? t.cores : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   m.available_memory = AvailableMemoryBytes();
@@ -200,70 +283,79 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
                                    max_threads, m.cores));
   const std::vector<int> threads = o.threads.empty() ? std::vector<int>{m.cores} : o.threads;
 
+  std::vector<SizeGroup> groups;
+  std::vector<std::string> named_levels;  // per group: the level its size was chosen for, or ""
   for (DType dtype : o.dtypes) {
-    for (const auto& [elements, named_level] : ChooseSizes(o, dtype, m, &plan.notes)) {
-      for (std::uint64_t offset : o.offsets) {
-        SizeGroup g;
-        g.dtype = dtype;
-        g.elements = elements;
-        g.offset = offset;
-        g.level = ClassifyLevel(2 * SizeOf(dtype) * elements, m.caches);
-        for (const auto& b : backends) {
-          const auto knob_combinations = KnobCombinations(*b.info, knobs_given);
-          for (Binding binding : o.bindings) {
-            std::vector<int> cell_threads = b.info->parallel ? threads : std::vector<int>{1};
-            for (int t : cell_threads) {
-              for (const auto& knobs : knob_combinations) {
-                PlannedCell c{b.info, {}};
-                // The default variant is implied: "highway" runs highway@auto.
-                const bool implied = b.variant.empty() || b.variant == b.info->variants.front();
-                c.params.backend = b.info->name + (implied ? "" : "@" + b.variant);
-                c.params.executor = b.info->executor;
-                c.params.chunk_kernel = b.info->chunk_kernel;
-                c.params.variant = b.variant;
-                c.params.dtype = dtype;
-                c.params.elements = elements;
-                c.params.offset = offset;
-                c.params.threads = t;
-                c.params.binding = binding;
-                c.params.knobs = knobs;
-                g.cells.push_back(std::move(c));
-              }
-            }
+    const std::size_t first_group = groups.size();
+    for (const auto& b : backends) {
+      const CacheSizes caches = CachesFor(b, m);
+      const std::string device = b.info->device_caches && b.info->device_caches(b.variant)
+                                     ? b.info->name + (b.variant.empty() ? "" : "@" + b.variant)
+                                     : "";
+      for (const auto& [elements, named_level] :
+           ChooseSizes(o, dtype, caches, device, &plan.notes)) {
+        const std::string level = ClassifyLevel(2 * SizeOf(dtype) * elements, caches);
+        for (std::uint64_t offset : o.offsets) {
+          auto it = std::find_if(groups.begin() + first_group, groups.end(), [&](const auto& g) {
+            return g.elements == elements && g.offset == offset;
+          });
+          if (it == groups.end()) {
+            SizeGroup g;
+            g.dtype = dtype;
+            g.elements = elements;
+            g.offset = offset;
+            g.level = ClassifyLevel(2 * SizeOf(dtype) * elements, m.caches);
+            groups.push_back(std::move(g));
+            named_levels.push_back(named_level);
+            it = groups.end() - 1;
           }
+          for (Binding binding : o.bindings)
+            for (int t : b.info->parallel ? threads : std::vector<int>{1})
+              for (auto& knobs : KnobCombinations(*b.info, knobs_given))
+                it->cells.push_back(MakeCell(b, *it, binding, t, std::move(knobs), level));
         }
-        const std::uint64_t cell_bytes = (2 * elements + offset) * SizeOf(dtype);
-        const std::uint64_t all_bytes = cell_bytes * g.cells.size();
-        const std::string what = fmt::format("{} {} elements", Name(dtype), FormatCount(elements));
-        if (cell_bytes > m.available_memory / 10 * 9) {
-          const std::string why =
-              fmt::format("{}: one cell needs {} but only {} of memory is available", what,
-                          FormatBytes(cell_bytes), FormatBytes(m.available_memory));
-          if (!named_level.empty() && o.levels.empty()) {
-            plan.notes.push_back(fmt::format("level {} skipped: {}", named_level, why));
-            continue;
-          }
-          throw UsageError(why);
-        }
-        const std::uint64_t room = m.available_memory / 10 * 8;
-        g.cells_at_once = g.cells.size();
-        if (all_bytes > room) {
-          // As few batches as fit, of even size, so no batch is left with a straggler.
-          const std::size_t fit = std::max<std::size_t>(1, room / cell_bytes);
-          const std::size_t batches = (g.cells.size() + fit - 1) / fit;
-          g.cells_at_once = (g.cells.size() + batches - 1) / batches;
-          const std::string how =
-              g.cells_at_once == 1
-                  ? std::string("measured one after another, not in interleaved rounds")
-                  : fmt::format(
-                        "measured in {} batches of up to {} cells, each in interleaved rounds",
-                        batches, g.cells_at_once);
-          plan.notes.push_back(fmt::format("{}: all {} cells together need {} ({} available): {}",
-                                           what, g.cells.size(), FormatBytes(all_bytes),
-                                           FormatBytes(m.available_memory), how));
-        }
-        if (!g.cells.empty()) plan.groups.push_back(std::move(g));
       }
+    }
+    // Sizes ascending within a dtype, however many backends' levels they came from.
+    std::vector<std::size_t> order(groups.size() - first_group);
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = first_group + i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return groups[a].elements < groups[b].elements;
+    });
+    for (std::size_t i : order) {
+      SizeGroup& g = groups[i];
+      if (o.ceilings) AddCeilings(g);
+      const std::uint64_t cell_bytes = (2 * g.elements + g.offset) * SizeOf(dtype);
+      const std::uint64_t all_bytes = cell_bytes * g.cells.size();
+      const std::string what = fmt::format("{} {} elements", Name(dtype), FormatCount(g.elements));
+      if (cell_bytes > m.available_memory / 10 * 9) {
+        const std::string why =
+            fmt::format("{}: one cell needs {} but only {} of memory is available", what,
+                        FormatBytes(cell_bytes), FormatBytes(m.available_memory));
+        if (!named_levels[i].empty() && o.levels.empty()) {
+          plan.notes.push_back(fmt::format("level {} skipped: {}", named_levels[i], why));
+          continue;
+        }
+        throw UsageError(why);
+      }
+      const std::uint64_t room = m.available_memory / 10 * 8;
+      g.cells_at_once = g.cells.size();
+      if (all_bytes > room) {
+        // As few batches as fit, of even size, so no batch is left with a straggler.
+        const std::size_t fit = std::max<std::size_t>(1, room / cell_bytes);
+        const std::size_t batches = (g.cells.size() + fit - 1) / fit;
+        g.cells_at_once = (g.cells.size() + batches - 1) / batches;
+        const std::string how =
+            g.cells_at_once == 1
+                ? std::string("measured one after another, not in interleaved rounds")
+                : fmt::format(
+                      "measured in {} batches of up to {} cells, each in interleaved rounds",
+                      batches, g.cells_at_once);
+        plan.notes.push_back(fmt::format("{}: all {} cells together need {} ({} available): {}",
+                                         what, g.cells.size(), FormatBytes(all_bytes),
+                                         FormatBytes(m.available_memory), how));
+      }
+      if (!g.cells.empty()) plan.groups.push_back(std::move(g));
     }
   }
   return plan;

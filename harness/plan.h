@@ -30,11 +30,15 @@ struct RunOptions {
   // Backend knobs by name (e.g. "stores" -> {"regular", "streaming"}); a backend that declares a
   // knob not given here uses the knob's default.
   std::map<std::string, std::vector<std::string>> knobs;
+  // Measure each square backend's copy ceilings (BackendInfo::ceilings) next to it.
+  bool ceilings = true;
 };
 
 struct PlannedCell {
   const BackendInfo* backend = nullptr;
   CellParams params;
+  std::string level;        // where its working set lives, by its backend's caches
+  std::string ceiling_set;  // how its work is spread; its ceilings are the copies in the same set
 };
 
 // The cells of one (dtype, size, offset): measured together, in shuffled rounds.
@@ -42,7 +46,7 @@ struct SizeGroup {
   DType dtype = DType::kF32;
   std::uint64_t elements = 0;
   std::uint64_t offset = 0;
-  std::string level;
+  std::string level;  // by the CPU's caches
   // Cells measured together in rounds: all of them, unless their arrays do not fit in memory at
   // once; then batches of this many, one batch after another (1: one cell after another).
   std::size_t cells_at_once = 0;

@@ -42,17 +42,4 @@ double EventTimePercent(const CellRecord& c, const EventCount& e) {
   return 100 * e.per_call * e.cost_s / c.wall.stats.median;
 }
 
-const CellRecord* BestReference(const Report& r, const CellRecord& cell) {
-  const CellRecord* best = nullptr;
-  for (const CellRecord& c : r.cells) {
-    if (c.operation != Operation::kCopy || c.status != CellStatus::kOk) continue;
-    if (c.params.dtype != cell.params.dtype || c.params.elements != cell.params.elements ||
-        c.params.offset != cell.params.offset) {
-      continue;
-    }
-    if (best == nullptr || c.wall.stats.median < best->wall.stats.median) best = &c;
-  }
-  return best;
-}
-
 }  // namespace sqb

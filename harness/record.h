@@ -32,6 +32,9 @@ struct Timing {
 struct CellRecord {
   CellParams params;
   std::string level;  // "L1", "L2", "L3", "L3+", "DRAM": where the working set lives
+  // How the work is spread (executor, device, threads, binding, spreading knobs): a cell's
+  // ceiling is the fastest verified copy of the same size in the same set.
+  std::string ceiling_set;
   Operation operation = Operation::kSquare;
   CellStatus status = CellStatus::kOk;
   std::string message;    // why FAILED / ERROR / SKIPPED
@@ -73,8 +76,5 @@ double GigaElementsPerSecond(const CellParams& p, double seconds_per_call);
 // An event's rate and, when its cost is calibrated, the share of the median call it takes (%).
 double EventsPerSecond(const CellRecord& c, const EventCount& e);
 double EventTimePercent(const CellRecord& c, const EventCount& e);
-
-// The fastest verified copy (reference) cell of the same dtype and size; null when none.
-const CellRecord* BestReference(const Report& r, const CellRecord& cell);
 
 }  // namespace sqb

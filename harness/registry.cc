@@ -32,6 +32,22 @@ void RejectLateRegistration(const std::string& name) {
   }
 }
 
+// What every square backend spread by `e` is rated against: the same executor copying, with glibc
+// memcpy and with the Highway copy loop's regular and streaming stores (those compiled in).
+std::vector<CeilingSpec> Ceilings(const ExecutorInfo& e) {
+  std::vector<CeilingSpec> specs;
+  const auto& kernels = GetStore().chunk_kernels;
+  const auto has = [&](std::string_view name) {
+    return std::any_of(kernels.begin(), kernels.end(),
+                       [&](const auto& k) { return k.name == name; });
+  };
+  if (has(kMemcpyChunkKernel)) specs.push_back({ComposeName(e.name, kMemcpyChunkKernel), {}});
+  if (has(kCopyChunkKernel))
+    for (const char* stores : {"regular", "streaming"})
+      specs.push_back({ComposeName(e.name, kCopyChunkKernel), {{"stores", stores}}});
+  return specs;
+}
+
 BackendInfo Compose(const ExecutorInfo& e, const ChunkKernelInfo& k) {
   BackendInfo b;
   b.name = ComposeName(e.name, k.name);
@@ -48,6 +64,9 @@ BackendInfo Compose(const ExecutorInfo& e, const ChunkKernelInfo& k) {
   b.knobs = e.knobs;
   b.knobs.insert(b.knobs.end(), k.knobs.begin(), k.knobs.end());
   b.knobs.push_back(kHugePagesKnob);
+  for (const KnobInfo& knob : e.knobs) b.spread_knobs.push_back(knob.name);
+  b.spread_knobs.push_back(kHugePagesKnob.name);
+  if (k.operation == Operation::kSquare) b.ceilings = Ceilings(e);
   b.unavailable_reason = [e, k](const std::string& variant) {
     std::string why = e.unavailable_reason ? e.unavailable_reason() : "";
     if (why.empty() && k.unavailable_reason) why = k.unavailable_reason(variant);

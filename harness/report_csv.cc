@@ -9,38 +9,19 @@
 namespace sqb {
 namespace {
 
-constexpr std::array<std::string_view, 32> kHeader = {"backend",
-                                                      "executor",
-                                                      "chunk_kernel",
-                                                      "variant",
-                                                      "operation",
-                                                      "dtype",
-                                                      "elements",
-                                                      "bytes_per_array",
-                                                      "working_set_bytes",
-                                                      "offset",
-                                                      "level",
-                                                      "threads",
-                                                      "binding",
-                                                      "knobs",
-                                                      "status",
-                                                      "message",
-                                                      "placement",
-                                                      "summary",
-                                                      "calls_per_sample",
-                                                      "samples",
-                                                      "best_s",
-                                                      "median_s",
-                                                      "ci_low_s",
-                                                      "ci_high_s",
-                                                      "err_pct",
-                                                      "outliers",
-                                                      "gbps_best",
-                                                      "gbps_median",
-                                                      "gelems_median",
-                                                      "kernel_only_median_s",
-                                                      "events",
-                                                      "flags"};
+constexpr std::array<std::string_view, 34> kHeader = {
+    "backend",          "executor",        "chunk_kernel",
+    "variant",          "operation",       "dtype",
+    "elements",         "bytes_per_array", "working_set_bytes",
+    "offset",           "level",           "threads",
+    "binding",          "knobs",           "status",
+    "message",          "placement",       "summary",
+    "calls_per_sample", "samples",         "best_s",
+    "median_s",         "ci_low_s",        "ci_high_s",
+    "err_pct",          "outliers",        "gbps_best",
+    "gbps_median",      "gelems_median",   "kernel_only_median_s",
+    "events",           "flags",           "efficiency_pct",
+    "ceiling"};
 
 std::string Quote(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
@@ -67,10 +48,14 @@ std::string Join(const Range& items, std::string_view sep) {
 // Shortest text that reads back as the same double.
 std::string Number(double v) { return fmt::format("{}", v); }
 
-std::vector<std::string> Row(const CellRecord& c) {
-  const CellParams& p = c.params;
+std::string Knobs(const CellParams& p) {
   std::vector<std::string> knobs;
   for (const auto& [k, v] : p.knobs) knobs.push_back(fmt::format("{}={}", k, v));
+  return Join(knobs, ";");
+}
+
+std::vector<std::string> Row(const Report& r, const CellRecord& c) {
+  const CellParams& p = c.params;
   std::vector<std::string> row = {p.backend,
                                   p.executor,
                                   p.chunk_kernel,
@@ -84,7 +69,7 @@ std::vector<std::string> Row(const CellRecord& c) {
                                   c.level,
                                   fmt::format("{}", p.threads),
                                   std::string(Name(p.binding)),
-                                  Join(knobs, ";"),
+                                  Knobs(p),
                                   std::string(Name(c.status)),
                                   c.message,
                                   c.placement,
@@ -112,6 +97,12 @@ std::vector<std::string> Row(const CellRecord& c) {
   }
   row.insert(row.end(), numbers.begin(), numbers.end());
   row.push_back(Join(c.flags, "; "));
+  const auto e = RateAgainstCeiling(r, c);
+  row.push_back(e ? Number(e->percent) : "");
+  const std::string ceiling_knobs = e ? Knobs(e->ceiling->params) : "";
+  row.push_back(!e                      ? ""
+                : ceiling_knobs.empty() ? e->ceiling->params.backend
+                                        : e->ceiling->params.backend + " " + ceiling_knobs);
   return row;
 }
 
@@ -125,7 +116,7 @@ std::string Line(const std::vector<std::string>& fields) {
 
 std::string RenderCsv(const Report& r) {
   std::string out = Line(std::vector<std::string>(kHeader.begin(), kHeader.end()));
-  for (const CellRecord& c : r.cells) out += Line(Row(c));
+  for (const CellRecord& c : r.cells) out += Line(Row(r, c));
   return out;
 }
 

@@ -44,7 +44,22 @@ Json TimingJson(const CellParams& p, const Timing& t) {
   return j;
 }
 
-Json CellJson(const CellRecord& c) {
+// The cell's efficiency against its ceiling; null when it has none.
+Json EfficiencyJson(const Report& r, const CellRecord& c, bool kernel_only) {
+  const auto e = RateAgainstCeiling(r, c, kernel_only);
+  if (!e) return nullptr;
+  const CellRecord& ceiling = *e->ceiling;
+  const Timing& t = kernel_only ? *ceiling.kernel_only : ceiling.wall;
+  Json knobs = Json::object();
+  for (const auto& [k, v] : ceiling.params.knobs) knobs[k] = v;
+  return {{"percent", e->percent},
+          {"ceiling",
+           {{"backend", ceiling.params.backend},
+            {"knobs", knobs},
+            {"median_gbps", GigabytesPerSecond(ceiling.params, t.stats.median)}}}};
+}
+
+Json CellJson(const Report& r, const CellRecord& c) {
   const CellParams& p = c.params;
   Json j;
   j["backend"] = p.backend;
@@ -58,6 +73,7 @@ Json CellJson(const CellRecord& c) {
   j["working_set_bytes"] = p.BytesPerCall();
   j["offset"] = p.offset;
   j["level"] = c.level;
+  j["ceiling_set"] = c.ceiling_set;
   j["threads"] = p.threads;
   j["binding"] = Name(p.binding);
   j["knobs"] = Json::object();
@@ -68,7 +84,11 @@ Json CellJson(const CellRecord& c) {
   j["summary"] = c.summary;
   j["calls_per_sample"] = c.calls_per_sample;
   j["wall"] = TimingJson(p, c.wall);
-  if (c.kernel_only) j["kernel_only"] = TimingJson(p, *c.kernel_only);
+  j["efficiency"] = EfficiencyJson(r, c, false);
+  if (c.kernel_only) {
+    j["kernel_only"] = TimingJson(p, *c.kernel_only);
+    j["kernel_only"]["efficiency"] = EfficiencyJson(r, c, true);
+  }
   j["events"] = Json::array();
   for (const EventCount& e : c.events) {
     Json event = {{"name", e.name}, {"per_call", e.per_call}, {"cost_s", e.cost_s}};
@@ -85,7 +105,22 @@ Json CellJson(const CellRecord& c) {
 // Derived from the cells, for readers that do not refit: written, never read back.
 Json AnalysisJson(const Report& r) {
   const SizeAnalysis a = AnalyzeSizes(r);
-  Json j = {{"fits", Json::array()}, {"crossovers", Json::array()}, {"scaling", Json::array()}};
+  Json j = {{"efficiency", Json::array()},
+            {"fits", Json::array()},
+            {"crossovers", Json::array()},
+            {"scaling", Json::array()}};
+  for (const SizeEfficiency& s : FastestPerSize(r)) {
+    const CellRecord& c = *s.fastest;
+    j["efficiency"].push_back({{"dtype", Name(c.params.dtype)},
+                               {"elements", c.params.elements},
+                               {"offset", c.params.offset},
+                               {"level", c.level},
+                               {"fastest", c.params.backend},
+                               {"threads", c.params.threads},
+                               {"knobs", c.params.knobs},
+                               {"gbps", GigabytesPerSecond(c.params, c.wall.stats.median)},
+                               {"efficiency", EfficiencyJson(r, c, false)}});
+  }
   for (const ScalingPoint& p : AnalyzeScaling(r)) {
     j["scaling"].push_back({{"series", p.series},
                             {"dtype", Name(p.dtype)},
@@ -139,7 +174,7 @@ std::string RenderJson(const Report& r) {
   j["notes"] = r.notes;
   j["counting"] = kCounting;
   j["cells"] = Json::array();
-  for (const CellRecord& c : r.cells) j["cells"].push_back(CellJson(c));
+  for (const CellRecord& c : r.cells) j["cells"].push_back(CellJson(r, c));
   j["analysis"] = AnalysisJson(r);
   return j.dump(2) + "\n";
 }

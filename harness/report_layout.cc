@@ -72,7 +72,9 @@ class GroupBuilder {
       k.cell = &c;
       k.kernel_only = true;
       k.text[kBackendColumn] = CellLabel(c) + " (kernel-only)";
+      k.text[kLevelColumn] = c.level;
       FillNumbers(c.params, *c.kernel_only, k);
+      FillEfficiency(c, true, k);
       group_.rows.push_back(k);
     }
   }
@@ -84,16 +86,19 @@ class GroupBuilder {
     ResultRow row = Identity(c);
     if (c.operation == Operation::kSquare) row.text[kRankColumn] = fmt::format("{}", ++rank_);
     FillNumbers(c.params, c.wall, row);
-    if (const CellRecord* ref = BestReference(report_, c)) {
-      row.text[kCopyPercentColumn] =
-          fmt::format("{:.0f}%", 100 * ref->wall.stats.median / c.wall.stats.median);
-    }
+    FillEfficiency(c, false, row);
     return row;
+  }
+
+  void FillEfficiency(const CellRecord& c, bool kernel_only, ResultRow& row) {
+    const auto e = RateAgainstCeiling(report_, c, kernel_only);
+    row.text[kEfficiencyColumn] = e ? fmt::format("{:.0f}%", e->percent) : std::string(1, kDash);
   }
 
   void AddUnmeasured(const CellRecord& c) {
     ResultRow row = Identity(c);
     for (std::size_t i = kBestColumn; i <= kSamplesColumn; ++i) row.text[i].assign(1, kDash);
+    row.text[kEfficiencyColumn].assign(1, kDash);
     std::string marks = std::move(row.text[kNotesColumn]);
     row.text[kNotesColumn] = OneLine(c.message);
     if (!marks.empty())
@@ -109,6 +114,7 @@ class GroupBuilder {
     if (c.operation == Operation::kCopy) row.text[kBackendColumn] += " (copy ceiling)";
     row.text[kThreadsColumn] = fmt::format("{}", c.params.threads);
     row.text[kBindingColumn] = Name(c.params.binding);
+    row.text[kLevelColumn] = c.level;
     row.text[kVerdictColumn] = Name(c.status);
     for (const std::string& flag : c.flags) {
       int n = (*next_footnote_)++;
@@ -183,6 +189,23 @@ std::string DescribeEvents(const CellRecord& c) {
 AnalysisText DescribeAnalysis(const Report& r) {
   const SizeAnalysis a = AnalyzeSizes(r);
   AnalysisText out;
+  for (const SizeEfficiency& s : FastestPerSize(r)) {
+    const CellRecord& c = *s.fastest;
+    const CellParams& p = c.params;
+    std::string line = fmt::format("{} {} ({}): fastest {} on {} thread{}, {} GB/s", Name(p.dtype),
+                                   FormatCount(p.elements), c.level, CellLabel(c), p.threads,
+                                   p.threads == 1 ? "" : "s",
+                                   FormatRate(GigabytesPerSecond(p, c.wall.stats.median)));
+    if (s.efficiency) {
+      const CellRecord& ceiling = *s.efficiency->ceiling;
+      line += fmt::format(
+          " = {:.0f}% of its ceiling {} ({} GB/s)", s.efficiency->percent, CellLabel(ceiling),
+          FormatRate(GigabytesPerSecond(ceiling.params, ceiling.wall.stats.median)));
+    } else {
+      line += "; no ceiling measured";
+    }
+    out.efficiency.push_back(std::move(line));
+  }
   for (const LevelFit& f : a.fits) {
     out.fits.push_back(fmt::format(
         "{}, {}, {}, {} sizes {}..{}: fixed {:.3g} us per call, {} GB/s sustained (max residual "

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/efficiency.h"
 #include "harness/fit.h"
 #include "harness/record.h"
 
@@ -17,7 +18,9 @@ inline constexpr std::string_view kCountingRule =
     "bytes counted STREAM-style: 2 x sizeof(T) per element (read x, write y); 1 GB/s = 1e9 bytes/s";
 inline constexpr std::string_view kColumnLegend =
     "GB/s from per-call times: best sample, median sample and the 95% CI of the median;\n"
-    "err% = median absolute deviation / median; % copy = median vs the fastest copy ceiling";
+    "err% = median absolute deviation / median; eff % = median vs its ceiling: the fastest copy\n"
+    "(memcpy, copy with regular or streaming stores) spread the same way, measured in the same "
+    "rounds";
 
 std::string_view OperationName(Operation op);  // "square", "copy"
 
@@ -42,11 +45,12 @@ enum ResultColumn : std::size_t {
   kBackendColumn,
   kThreadsColumn,
   kBindingColumn,
+  kLevelColumn,
+  kEfficiencyColumn,
   kBestColumn,
   kMedianColumn,
   kCiColumn,
   kGelemsColumn,
-  kCopyPercentColumn,
   kErrColumn,
   kSamplesColumn,
   kVerdictColumn,
@@ -58,11 +62,12 @@ inline constexpr std::array<Column, kColumnCount> kColumns = {{
     {"backend", Align::kLeft},
     {"threads", Align::kRight},
     {"binding", Align::kLeft},
+    {"level", Align::kLeft},
+    {"eff %", Align::kRight},
     {"best GB/s", Align::kRight},
     {"median GB/s", Align::kRight},
     {"95% CI GB/s", Align::kRight},
     {"Gelem/s", Align::kRight},
-    {"% copy", Align::kRight},
     {"err%", Align::kRight},
     {"n", Align::kRight},
     {"verdict", Align::kLeft},
@@ -87,6 +92,7 @@ struct ResultGroup {
 // The size analysis as lines of text (fits, then crossovers), for the table and Markdown; empty
 // when the report has too few sizes for either.
 struct AnalysisText {
+  std::vector<std::string> efficiency;  // "f32 3Ki (L1): fastest openmp+highway ..., 93% of ..."
   std::vector<std::string> fits;        // "openmp (2 threads), f32, L2, 6 sizes 3Ki..96Ki: ..."
   std::vector<std::string> crossovers;  // "openmp overtakes serial at ~5.1Ki f32 elements ..."
   std::vector<std::string> scaling;     // "openmp, f32 128Ki (L2), 2 threads: ..."
@@ -95,6 +101,9 @@ AnalysisText DescribeAnalysis(const Report& r);
 inline constexpr std::string_view kFitLegend =
     "time per call = fixed + bytes / bandwidth, fitted per series and level by least squares on "
     "relative error (>= 3 sizes)";
+inline constexpr std::string_view kEfficiencyLegend =
+    "at each size, the fastest verified square cell against its ceiling (the fastest copy spread "
+    "the same way, measured in the same rounds)";
 inline constexpr std::string_view kScalingLegend =
     "speedup over the same backend on 1 thread, parallel efficiency (speedup / threads), and "
     "speedup over the fastest 1-thread backend at that size";

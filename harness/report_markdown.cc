@@ -119,8 +119,12 @@ std::string RenderMarkdown(const Report& r) {
   }
   if (groups.empty()) out += "\nNo cells.\n";
   const AnalysisText analysis = DescribeAnalysis(r);
-  if (!analysis.fits.empty() || !analysis.crossovers.empty() || !analysis.scaling.empty())
+  if (!analysis.efficiency.empty() || !analysis.fits.empty() || !analysis.crossovers.empty() ||
+      !analysis.scaling.empty())
     out += "\n## Analysis\n";
+  if (!analysis.efficiency.empty())
+    out += fmt::format("\n### Efficiency\n\n{}.\n\n", Escape(kEfficiencyLegend));
+  for (const std::string& line : analysis.efficiency) out += fmt::format("- {}\n", Escape(line));
   if (!analysis.scaling.empty())
     out += fmt::format("\n### Thread scaling\n\n{}.\n\n", Escape(kScalingLegend));
   for (const std::string& line : analysis.scaling) out += fmt::format("- {}\n", Escape(line));

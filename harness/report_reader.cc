@@ -66,6 +66,7 @@ CellRecord ReadCell(const Json& j, const std::string& where) {
                         where, "binding");
   p.knobs = Get<std::map<std::string, std::string>>(j, "knobs", where);
   c.level = Get<std::string>(j, "level", where);
+  c.ceiling_set = j.value("ceiling_set", "");
   c.operation =
       Get<std::string>(j, "operation", where) == "copy" ? Operation::kCopy : Operation::kSquare;
   c.status =

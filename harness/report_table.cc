@@ -111,6 +111,8 @@ std::string RenderTable(const Report& r, const TableStyle& style) {
   }
   if (groups.empty()) out += "\nno cells\n";
   const AnalysisText analysis = DescribeAnalysis(r);
+  if (!analysis.efficiency.empty()) out += fmt::format("\nefficiency: {}\n", kEfficiencyLegend);
+  for (const std::string& line : analysis.efficiency) out += fmt::format("  {}\n", line);
   if (!analysis.fits.empty()) out += fmt::format("\nfits: {}\n", kFitLegend);
   for (const std::string& line : analysis.fits) out += fmt::format("  {}\n", line);
   if (!analysis.scaling.empty()) out += fmt::format("\nscaling: {}\n", kScalingLegend);

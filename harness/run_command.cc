@@ -13,13 +13,13 @@
 #include <filesystem>
 
 #include "harness/build_info.h"
+#include "harness/cache_probe.h"
 #include "harness/cli.h"
 #include "harness/clock.h"
 #include "harness/fingerprint.h"
 #include "harness/output_file.h"
 #include "harness/plot_command.h"
 #include "harness/registry.h"
-#include "harness/topology.h"
 
 extern char** environ;
 
@@ -137,7 +137,7 @@ std::vector<std::string> Plot(const std::string& report_json) {
 
 int RunBenchmarks(const RunCommand& command) {
   RunCommand c = command;
-  c.measure.last_level_cache_bytes = MachineTopology().LastLevelBytes();
+  c.measure.last_level_cache_bytes = EffectiveLastLevelBytes();
   const Plan plan = MakePlan(c.plan, CurrentMachineLimits());
   std::string save_dir;
   if (c.save) {
@@ -226,6 +226,11 @@ int ListBackends() {
   text +=
       "\nName grammar: <executor>[+<chunk kernel>][@<variant>]; the serial executor and the "
       "scalar chunk kernel are implied (\"memcpy\" = serial+memcpy, \"openmp\" = openmp+scalar).\n";
+  for (const auto& b : Backends()) {
+    if (!b.list_devices || b.operation != Operation::kSquare) continue;
+    text += fmt::format("\n{} devices:\n", b.name);
+    for (const auto& line : b.list_devices()) text += "  " + line + "\n";
+  }
   text += "\nKnobs (list-valued: each value its own cell):\n";
   std::vector<std::string> seen;
   for (const auto& b : Backends()) {

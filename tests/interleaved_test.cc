@@ -295,6 +295,7 @@ RunOptions Options(std::map<std::string, std::vector<std::string>> knobs) {
   o.backends = {"interleaved"};
   o.sizes = {1000};
   o.knobs = std::move(knobs);
+  o.ceilings = false;
   return o;
 }
 

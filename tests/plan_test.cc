@@ -21,17 +21,69 @@ TEST(Plan, DefaultRunIsEveryDefaultBackendAtFourLevels) {
     const SizeGroup& g = plan.groups[i];
     EXPECT_EQ(g.elements, sizes[i]);
     EXPECT_EQ(g.level, levels[i]);
-    EXPECT_EQ(g.cells_at_once, i < 3 ? g.cells.size() : 5u) << "10 x 1.88 GiB in 2 batches";
-    std::set<std::string> names;
+    EXPECT_EQ(g.cells_at_once, i < 3 ? g.cells.size() : 7u) << "20 x 1.88 GiB in 3 batches";
+    std::set<std::string> squares;
     for (const auto& c : g.cells) {
-      names.insert(c.params.backend);
+      if (c.backend->operation == Operation::kSquare) squares.insert(c.params.backend);
       EXPECT_EQ(c.params.threads, c.backend->parallel ? 2 : 1) << c.params.backend;
       EXPECT_EQ(c.params.binding, Binding::kCores);
+      EXPECT_EQ(c.level, levels[i]);
     }
-    EXPECT_EQ(names, (std::set<std::string>{"highway", "interleaved", "interleaved+highway",
-                                            "memcpy", "openmp", "openmp+highway", "openmp+memcpy",
-                                            "serial", "tbb", "tbb+highway"}));
+    EXPECT_EQ(squares,
+              (std::set<std::string>{"highway", "interleaved", "interleaved+highway", "openmp",
+                                     "openmp+highway", "serial", "tbb", "tbb+highway"}));
+    EXPECT_EQ(g.cells.size(), 8u + 4 * 3) << "3 ceilings for each of 4 ways of spreading";
   }
+}
+
+// Copies of the cells' ceiling set, as "backend stores=<value>".
+std::multiset<std::string> CeilingsOf(const SizeGroup& g, const PlannedCell& rated) {
+  std::multiset<std::string> out;
+  for (const auto& c : g.cells)
+    if (c.backend->operation == Operation::kCopy && c.ceiling_set == rated.ceiling_set)
+      out.insert(c.params.backend + " stores=" + KnobValue(c.params, "stores"));
+  return out;
+}
+
+TEST(Plan, EverySquareCellGetsItsThreeCeilingsSpreadTheSameWayOnce) {
+  RunOptions o;
+  o.backends = {"openmp", "openmp+highway", "openmp+memcpy", "interleaved"};
+  o.sizes = {4096};
+  o.threads = {1, 2};
+  o.knobs = {{"quantum", {"1Ki", "4Ki"}}, {"stores", {"regular", "streaming"}}};
+  const SizeGroup g = MakePlan(o, TwoCoreMachine()).groups.at(0);
+  std::set<std::string> sets;
+  for (const auto& c : g.cells) {
+    if (c.backend->operation != Operation::kSquare) continue;
+    sets.insert(c.ceiling_set);
+    const std::string exec = c.params.executor;
+    EXPECT_EQ(CeilingsOf(g, c), (std::multiset<std::string>{exec + "+copy stores=regular",
+                                                            exec + "+copy stores=streaming",
+                                                            exec + "+memcpy stores="}))
+        << c.ceiling_set;
+  }
+  // openmp on 1 and 2 threads; interleaved with each quantum (a spreading knob), not each store
+  // policy (a chunk kernel's knob, which the ceilings set for themselves).
+  EXPECT_EQ(sets,
+            (std::set<std::string>{"openmp x1 cores hugepages=off", "openmp x2 cores hugepages=off",
+                                   "interleaved x1 cores hugepages=off prefetch=off "
+                                   "quantum=1024 tasks=16",
+                                   "interleaved x1 cores hugepages=off prefetch=off "
+                                   "quantum=4096 tasks=16"}));
+  // openmp: 2 thread counts x (scalar + highway x 2 stores); openmp+memcpy asked for is one of
+  // the ceilings; interleaved: 2 quanta. Ceilings: 4 sets x 3.
+  EXPECT_EQ(g.cells.size(), 2u * 3 + 2 + 4 * 3);
+}
+
+TEST(Plan, NoCeilingsWhenAskedOrWhenOnlyCopiesRun) {
+  RunOptions o;
+  o.sizes = {4096};
+  o.backends = {"openmp"};
+  o.ceilings = false;
+  EXPECT_EQ(MakePlan(o, TwoCoreMachine()).groups.at(0).cells.size(), 1u);
+  o.ceilings = true;
+  o.backends = {"memcpy"};
+  EXPECT_EQ(MakePlan(o, TwoCoreMachine()).groups.at(0).cells.size(), 1u);
 }
 
 TEST(Plan, ExplicitListsBecomeCells) {
@@ -41,6 +93,7 @@ TEST(Plan, ExplicitListsBecomeCells) {
   o.sizes = {1000};
   o.threads = {1, 2};
   o.bindings = {Binding::kNone, Binding::kCores};
+  o.ceilings = false;
   const Plan plan = MakePlan(o, TwoCoreMachine());
   ASSERT_EQ(plan.groups.size(), 2u);
   // serial: 2 bindings x 1 thread; openmp: 2 bindings x 2 thread counts
@@ -92,6 +145,7 @@ TEST(Plan, RefusesSizesThatDoNotFitBeforeAllocating) {
 TEST(Plan, BatchesAsFewAndEvenAsFitInMemory) {
   RunOptions o;
   o.backends = {"serial", "openmp", "tbb", "memcpy", "openmp+memcpy"};
+  o.ceilings = false;
   for (const auto& [elements, at_once] : std::vector<std::pair<std::uint64_t, std::size_t>>{
            {1ull << 28, 5},     // 2 GiB per cell (x, y): all 5 fit in 16 GiB (80% of 20)
            {1ull << 29, 3},     // 4 GiB: 4 fit, so 3 + 2

@@ -11,8 +11,8 @@
 #include <cctype>
 
 #include "backends/highway/highway_targets.h"
+#include "harness/cache_probe.h"
 #include "harness/registry.h"
-#include "harness/topology.h"
 #include "hwy/highway.h"
 #include "kernels/square-inl.h"
 // clang-format on
@@ -130,7 +130,7 @@ const KnobInfo kStoresKnob{"stores",
 // bypass the caches save the read-for-ownership of y and evict nothing useful.
 ChunkFns Resolve(const CellParams& p, Operation op) {
   const std::string stores = KnobValue(p, kStoresKnob.name);
-  const bool beyond_llc = 2 * p.BytesPerArray() > MachineTopology().LastLevelBytes();
+  const bool beyond_llc = 2 * p.BytesPerArray() > EffectiveLastLevelBytes();
   const bool streaming = stores == "streaming" || (stores == "auto" && beyond_llc);
   const bool dispatch = p.variant == kDispatchVariant;
   const HighwayTarget* target = dispatch ? &DispatchedHighwayTarget() : FindTarget(p.variant);
@@ -156,7 +156,7 @@ ChunkKernelInfo Info(Operation op) {
   const HighwayTarget& chosen = DispatchedHighwayTarget();
   const bool square = op == Operation::kSquare;
   return {
-      .name = square ? "highway" : "copy",
+      .name = square ? "highway" : kCopyChunkKernel,
       .description = fmt::format("{}; auto = runtime dispatch, here {} ({} f32 lanes)",
                                  square ? "Highway SIMD" : "Highway SIMD copy loop (copy ceiling)",
                                  chosen.name, chosen.lanes_f32),
