@@ -319,8 +319,8 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
     // Sizes ascending within a dtype, however many backends' levels they came from.
     std::vector<std::size_t> order(groups.size() - first_group);
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = first_group + i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return groups[a].elements < groups[b].elements;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::pair(groups[a].elements, a) < std::pair(groups[b].elements, b);
     });
     for (std::size_t i : order) {
       SizeGroup& g = groups[i];

@@ -6,7 +6,7 @@
 #if defined(__OPENCL_VERSION__)
 #define SQB_KERNEL_FN static inline
 #elif defined(__CUDACC__)
-#define SQB_KERNEL_FN __host__ __device__ inline
+#define SQB_KERNEL_FN __host__ __device__ constexpr inline
 #else
 #define SQB_KERNEL_FN constexpr inline
 #endif

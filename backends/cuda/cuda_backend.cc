@@ -1,0 +1,212 @@
+// The CUDA backends on one GPU: cuda (x to the device, y = x * x, y back) and cuda+memcpy (the
+// same with a device-to-device copy: its ceiling). End-to-end time is the harness's wall clock;
+// kernel-only time comes from CUDA events around the kernel or the copy.
+#include <cuda_runtime_api.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "backends/cuda/cuda_devices.h"
+#include "backends/cuda/cuda_square.h"
+#include "harness/executor.h"
+#include "harness/registry.h"
+
+namespace sqb::cuda {
+namespace {
+
+// Throws a CellError naming the call and its CUDA error. A non-sticky error is cleared first, so
+// that the next cell's launch check does not report it again.
+void Check(cudaError_t error, std::string_view what, int device) {
+  if (error == cudaSuccess) return;
+  cudaGetLastError();
+  throw CellError(ErrorText(error, what, device));
+}
+
+// Errors on release are ignored: after a lost device there is nothing left to do about them.
+struct FreeHost {
+  void operator()(void* p) const { cudaFreeHost(p); }
+};
+struct FreeDevice {
+  void operator()(void* p) const { cudaFree(p); }
+};
+using HostMemory = std::unique_ptr<void, FreeHost>;
+using DeviceMemory = std::unique_ptr<void, FreeDevice>;
+
+class CudaCell final : public Cell {
+ public:
+  CudaCell(const CellParams& p, Operation operation)
+      : device_(DeviceIndex(p.variant)),
+        operation_(operation),
+        dtype_(p.dtype),
+        n_(p.elements),
+        offset_(p.offset),
+        element_bytes_(SizeOf(p.dtype)) {}
+
+  ~CudaCell() override {
+    if (host_x_ == nullptr) return;  // never set up: no context to enter
+    cudaSetDevice(device_);
+    if (start_ != nullptr) cudaEventDestroy(start_);
+    if (stop_ != nullptr) cudaEventDestroy(stop_);
+    if (stream_ != nullptr) cudaStreamDestroy(stream_);
+  }
+
+  void Setup(const FillFn& fill) override {
+    Check(cudaSetDevice(device_), "cudaSetDevice", device_);
+    const cudaDeviceProp& p = Properties(device_);
+    // One wave of blocks the device holds at once; the grid-stride loop covers the rest.
+    const std::size_t resident = static_cast<std::size_t>(p.multiProcessorCount) *
+                                 std::max(1, p.maxThreadsPerMultiProcessor / kThreadsPerBlock);
+    const std::size_t needed = (n_ + kThreadsPerBlock - 1) / kThreadsPerBlock;
+    blocks_ = static_cast<int>(std::clamp<std::size_t>(needed, 1, resident));
+
+    // At least one element each, so that n = 0 still has valid pointers to show.
+    const std::size_t x_bytes = std::max<std::size_t>(n_, 1) * element_bytes_;
+    const std::size_t y_bytes = std::max<std::size_t>(n_ + offset_, 1) * element_bytes_;
+    host_x_ = AllocateHost(x_bytes, "x");
+    host_y_ = AllocateHost(y_bytes, "y");
+    fill(0, n_, host_x_.get(), HostY());
+    device_x_ = AllocateDevice(x_bytes, "x");
+    device_y_ = AllocateDevice(y_bytes, "y");
+    Check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate", device_);
+    Check(cudaEventCreate(&start_), "cudaEventCreate", device_);
+    Check(cudaEventCreate(&stop_), "cudaEventCreate", device_);
+    if (n_ == 0) return;
+
+    const std::size_t bytes = n_ * element_bytes_;
+    Check(cudaMemcpy(device_x_.get(), host_x_.get(), bytes, cudaMemcpyHostToDevice),
+          "copying x to the device", device_);
+    // The first launch loads the module (lazily, per kernel) and finishes setting up the
+    // context: paid here, never in a sample.
+    Check(EnqueueDeviceWork(), "warm-up launch", device_);
+    Check(cudaStreamSynchronize(stream_), "warm-up", device_);
+    // The poison back on the device: y must come from a timed Run, not from the warm-up.
+    Check(cudaMemcpy(DeviceY(), HostY(), bytes, cudaMemcpyHostToDevice), "copying y to the device",
+          device_);
+  }
+
+  void Run() override {
+    if (n_ == 0) return;
+    const std::size_t bytes = n_ * element_bytes_;
+    // Cells on different devices take turns in a round; each launches on its own.
+    Check(cudaSetDevice(device_), "cudaSetDevice", device_);
+    Check(cudaMemcpyAsync(device_x_.get(), host_x_.get(), bytes, cudaMemcpyHostToDevice, stream_),
+          "copying x to the device", device_);
+    Check(cudaEventRecord(start_, stream_), "cudaEventRecord", device_);
+    Check(EnqueueDeviceWork(), operation_ == Operation::kCopy ? "device copy" : "kernel launch",
+          device_);
+    Check(cudaEventRecord(stop_, stream_), "cudaEventRecord", device_);
+    Check(cudaMemcpyAsync(HostY(), DeviceY(), bytes, cudaMemcpyDeviceToHost, stream_),
+          "copying y to the host", device_);
+    // Errors of the kernel itself (a lost device, a bad address) surface here.
+    Check(cudaStreamSynchronize(stream_), "running", device_);
+    float ms = 0;
+    Check(cudaEventElapsedTime(&ms, start_, stop_), "cudaEventElapsedTime", device_);
+    kernel_seconds_ += static_cast<double>(ms) * 1e-3;
+  }
+
+  // Run() already brought y back, synchronised.
+  HostArrays ReadBack() override { return {host_x_.get(), HostY(), n_}; }
+
+  bool HasKernelTime() const override { return true; }
+  double TakeKernelSeconds() override { return std::exchange(kernel_seconds_, 0.0); }
+
+  std::string Placement() const override {
+    return fmt::format("GPU {} ({})", device_, Properties(device_).name);
+  }
+
+  std::string Summary() const override {
+    if (operation_ == Operation::kCopy) return "cudaMemcpyAsync device to device, pinned host";
+    return fmt::format("{} blocks x {} threads, grid-stride, pinned host", blocks_,
+                       kThreadsPerBlock);
+  }
+
+ private:
+  HostMemory AllocateHost(std::size_t bytes, std::string_view name) {
+    void* p = nullptr;
+    Check(cudaMallocHost(&p, bytes),
+          fmt::format("cudaMallocHost of {} for {}", FormatBytes(bytes), name), device_);
+    return HostMemory(p);
+  }
+
+  DeviceMemory AllocateDevice(std::size_t bytes, std::string_view name) {
+    void* p = nullptr;
+    Check(cudaMalloc(&p, bytes), fmt::format("cudaMalloc of {} for {}", FormatBytes(bytes), name),
+          device_);
+    return DeviceMemory(p);
+  }
+
+  void* HostY() const { return static_cast<char*>(host_y_.get()) + offset_ * element_bytes_; }
+  void* DeviceY() const { return static_cast<char*>(device_y_.get()) + offset_ * element_bytes_; }
+
+  // What is timed as kernel-only: the square kernel, or the device-to-device copy.
+  cudaError_t EnqueueDeviceWork() {
+    if (operation_ == Operation::kCopy)
+      return cudaMemcpyAsync(DeviceY(), device_x_.get(), n_ * element_bytes_,
+                             cudaMemcpyDeviceToDevice, stream_);
+    if (dtype_ == DType::kF32)
+      return LaunchSquareF32(static_cast<const float*>(device_x_.get()),
+                             static_cast<float*>(device_y_.get()), offset_, n_, blocks_, stream_);
+    return LaunchSquareF64(static_cast<const double*>(device_x_.get()),
+                           static_cast<double*>(device_y_.get()), offset_, n_, blocks_, stream_);
+  }
+
+  const int device_;
+  const Operation operation_;
+  const DType dtype_;
+  const std::size_t n_;
+  const std::size_t offset_;
+  const std::size_t element_bytes_;
+  int blocks_ = 1;
+  HostMemory host_x_, host_y_;
+  DeviceMemory device_x_, device_y_;
+  cudaStream_t stream_ = nullptr;
+  cudaEvent_t start_ = nullptr;
+  cudaEvent_t stop_ = nullptr;
+  double kernel_seconds_ = 0;
+};
+
+std::unique_ptr<Cell> MakeCell(const CellParams& p, Operation operation) {
+  if (const std::string why = UnavailableReason(p.variant); !why.empty())
+    throw CellUnsupported(why);
+  return std::make_unique<CudaCell>(p, operation);
+}
+
+SQB_REGISTER_BACKEND((BackendInfo{
+    .name = "cuda",
+    .executor = "cuda",
+    .description = "one NVIDIA GPU: x to the device, y = x * x, y back; and kernel-only time",
+    .operation = Operation::kSquare,
+    .parallel = false,
+    .in_default_run = true,
+    .canonicalizes_nan = true,  // NVIDIA arithmetic returns one canonical NaN
+    .variants = DeviceVariants(),
+    .variant_is_device = true,
+    .ceilings = {{"cuda+memcpy", {}}},
+    .device_caches = DeviceCaches,
+    .list_devices = ListDevices,
+    .unavailable_reason = UnavailableReason,
+    .make_cell = [](const CellParams& p) { return MakeCell(p, Operation::kSquare); },
+}));
+
+SQB_REGISTER_BACKEND((BackendInfo{
+    .name = "cuda+memcpy",
+    .executor = "cuda",
+    .chunk_kernel = kMemcpyChunkKernel,
+    .description = "one NVIDIA GPU: x to the device, device-to-device copy, y back (copy ceiling)",
+    .operation = Operation::kCopy,
+    .parallel = false,
+    .in_default_run = false,
+    .variants = DeviceVariants(),
+    .variant_is_device = true,
+    .device_caches = DeviceCaches,
+    .list_devices = ListDevices,
+    .unavailable_reason = UnavailableReason,
+    .make_cell = [](const CellParams& p) { return MakeCell(p, Operation::kCopy); },
+}));
+
+}  // namespace
+}  // namespace sqb::cuda

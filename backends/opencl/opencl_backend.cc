@@ -1,0 +1,42 @@
+// The opencl backends: squaring with kernels/square.cl, and copying with clEnqueueCopyBuffer as
+// its ceiling, on any device of the installed OpenCL platforms.
+#include "backends/opencl/cl_devices.h"
+#include "backends/opencl/opencl_cell.h"
+#include "harness/registry.h"
+
+namespace sqb::opencl {
+namespace {
+
+// What both backends share: the devices, their caches and why one cannot run.
+BackendInfo DeviceBackend(BackendInfo info) {
+  info.executor = "opencl";
+  info.variants = Variants();
+  info.variant_is_device = true;
+  info.device_caches = [](const std::string& variant) { return DeviceCaches(variant); };
+  info.unavailable_reason = [](const std::string& variant) { return UnavailableReason(variant); };
+  return info;
+}
+
+SQB_REGISTER_BACKEND(DeviceBackend({
+    .name = "opencl",
+    .chunk_kernel = "scalar",
+    .description = "OpenCL kernel kernels/square.cl; end-to-end includes copies to and from the "
+                   "device",
+    .operation = Operation::kSquare,
+    .in_default_run = true,
+    .ceilings = {{"opencl+memcpy", {}}},
+    .list_devices = ListLines,
+    .make_cell = MakeSquareCell,
+}));
+
+SQB_REGISTER_BACKEND(DeviceBackend({
+    .name = "opencl+memcpy",
+    .chunk_kernel = "memcpy",
+    .description = "OpenCL clEnqueueCopyBuffer (copy ceiling)",
+    .operation = Operation::kCopy,
+    .list_devices = ListLines,
+    .make_cell = MakeCopyCell,
+}));
+
+}  // namespace
+}  // namespace sqb::opencl

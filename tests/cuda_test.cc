@@ -1,0 +1,205 @@
+// The CUDA backends: registered as declared; without a device, skipped or refused with the
+// reason; with one, a verified cell of each dtype, in-process and through the real binary.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "harness/inputs.h"
+#include "harness/plan.h"
+#include "harness/registry.h"
+#include "harness/verify.h"
+
+extern char** environ;
+
+namespace sqb {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs squarebench with `args`, stdout and stderr captured to files in a scratch folder.
+Result RunBinary(const std::vector<std::string>& args) {
+  const fs::path dir = fs::temp_directory_path() / ("sqb_cuda_test_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::vector<std::string> all = {SQB_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, (dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&fa, 2, (dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = -1;
+  EXPECT_EQ(posix_spawn(&pid, SQB_BINARY, &fa, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = Slurp(dir / "stdout");
+  r.err = Slurp(dir / "stderr");
+  fs::remove_all(dir);
+  return r;
+}
+
+const BackendInfo& Cuda() { return *FindBackend("cuda"); }
+
+// "" when device 0 can run here, else why not.
+std::string NoDeviceReason() { return Cuda().unavailable_reason("0"); }
+
+#define SKIP_WITH_A_DEVICE() \
+  if (NoDeviceReason().empty()) GTEST_SKIP() << "a CUDA device is present"
+#define SKIP_WITHOUT_A_DEVICE() \
+  if (!NoDeviceReason().empty()) GTEST_SKIP() << NoDeviceReason()
+
+TEST(CudaBackend, IsRegisteredAsDeclared) {
+  ASSERT_NE(FindBackend("cuda"), nullptr);
+  const BackendInfo& b = Cuda();
+  EXPECT_EQ(b.operation, Operation::kSquare);
+  EXPECT_TRUE(b.in_default_run);
+  EXPECT_FALSE(b.parallel);
+  EXPECT_TRUE(b.canonicalizes_nan);
+  EXPECT_FALSE(b.flushes_denormals);
+  EXPECT_TRUE(b.variant_is_device);
+  ASSERT_FALSE(b.variants.empty());
+  EXPECT_EQ(b.variants.front(), "0");
+  ASSERT_EQ(b.ceilings.size(), 1u);
+  EXPECT_EQ(b.ceilings[0].backend, "cuda+memcpy");
+
+  const BackendInfo* copy = FindBackend("cuda+memcpy");
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(copy->executor, "cuda");
+  EXPECT_EQ(copy->chunk_kernel, "memcpy");
+  EXPECT_EQ(copy->operation, Operation::kCopy);
+  EXPECT_FALSE(copy->in_default_run);
+  EXPECT_FALSE(copy->canonicalizes_nan) << "a copy keeps NaN payloads";
+  EXPECT_TRUE(copy->variant_is_device);
+  EXPECT_EQ(copy->variants, b.variants);
+}
+
+TEST(CudaBackend, AVariantPastTheDevicesSaysSo) {
+  const std::string why = Cuda().unavailable_reason("64");
+  EXPECT_NE(why.find("no CUDA device"), std::string::npos) << why;
+  EXPECT_FALSE(Cuda().device_caches("64").has_value());
+}
+
+TEST(CudaWithoutDevice, ReasonNamesTheRuntimeError) {
+  SKIP_WITH_A_DEVICE();
+  EXPECT_EQ(NoDeviceReason().rfind("no CUDA device: ", 0), 0u) << NoDeviceReason();
+  EXPECT_GT(NoDeviceReason().size(), std::string("no CUDA device: ").size());
+  EXPECT_FALSE(Cuda().device_caches("0").has_value()) << "levels then follow the CPU's caches";
+  EXPECT_EQ(Cuda().list_devices(), std::vector<std::string>{NoDeviceReason()});
+}
+
+TEST(CudaWithoutDevice, ListShowsWhy) {
+  SKIP_WITH_A_DEVICE();
+  const Result r = RunBinary({"list"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\ncuda "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\ncuda devices:\n  no CUDA device: "), std::string::npos) << r.out;
+}
+
+TEST(CudaWithoutDevice, AskingForItIsOneLineAndExitTwo) {
+  SKIP_WITH_A_DEVICE();
+  for (const char* name : {"cuda", "cuda@0", "cuda+memcpy", "serial,cuda"}) {
+    const Result r = RunBinary({"run", "--backends", name, "--sizes", "1Ki", "--no-save"});
+    EXPECT_EQ(r.code, 2) << name << ": " << r.err;
+    EXPECT_EQ(r.err.rfind("squarebench: error: ", 0), 0u) << name << ": " << r.err;
+    EXPECT_NE(r.err.find("no CUDA device: "), std::string::npos) << name << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << name << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << name;
+  }
+}
+
+TEST(CudaWithoutDevice, DefaultPlanSkipsItWithTheReason) {
+  SKIP_WITH_A_DEVICE();
+  const Plan plan = MakePlan(RunOptions{}, CurrentMachineLimits());
+  const auto skipped = std::find_if(plan.skipped.begin(), plan.skipped.end(),
+                                    [](const CellRecord& c) { return c.params.backend == "cuda"; });
+  ASSERT_NE(skipped, plan.skipped.end());
+  EXPECT_EQ(skipped->status, CellStatus::kSkipped);
+  EXPECT_EQ(skipped->message, NoDeviceReason());
+  for (const SizeGroup& g : plan.groups)
+    for (const PlannedCell& c : g.cells) EXPECT_NE(c.backend->executor, "cuda");
+}
+
+TEST(CudaWithDevice, ListShowsEachDevice) {
+  SKIP_WITHOUT_A_DEVICE();
+  const Result r = RunBinary({"list"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\ncuda devices:\n  0: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("compute capability"), std::string::npos) << r.out;
+  const auto caches = Cuda().device_caches("0");
+  ASSERT_TRUE(caches.has_value());
+  EXPECT_GT(caches->l2, 0u);
+}
+
+// One cell of each dtype, driven as the harness does: set up, run, read back, verify; the
+// kernel-only time is positive and taken once.
+TEST(CudaWithDevice, OneCellOfEachDtypeIsVerified) {
+  SKIP_WITHOUT_A_DEVICE();
+  for (const char* name : {"cuda", "cuda+memcpy"}) {
+    const BackendInfo& b = *FindBackend(name);
+    for (DType t : {DType::kF32, DType::kF64}) {
+      CellParams p;
+      p.backend = b.name;
+      p.executor = b.executor;
+      p.chunk_kernel = b.chunk_kernel;
+      p.variant = "0";
+      p.dtype = t;
+      p.elements = 1'000'003;
+      p.offset = 1;
+      auto cell = b.make_cell(p);
+      cell->Setup(TimedFill(t));
+      EXPECT_EQ(cell->TakeKernelSeconds(), 0.0) << "set-up is never timed";
+      cell->Run();
+      ASSERT_TRUE(cell->HasKernelTime());
+      EXPECT_GT(cell->TakeKernelSeconds(), 0.0) << name;
+      EXPECT_EQ(cell->TakeKernelSeconds(), 0.0) << name;
+      const auto bad = FindMismatch(t, b.operation, cell->ReadBack(), b.canonicalizes_nan);
+      EXPECT_FALSE(bad.has_value()) << name << " " << Name(t) << ": " << bad->Describe();
+    }
+  }
+}
+
+TEST(CudaWithDevice, RunReportsBothFiguresAndTheCeiling) {
+  SKIP_WITHOUT_A_DEVICE();
+  const Result r = RunBinary({"run", "--backends", "cuda", "--dtype", "f32,f64", "--sizes", "1Mi",
+                              "--max-time", "0.05", "--format", "json", "--no-save"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  int squares = 0, copies = 0;
+  for (const auto& c : j["cells"]) {
+    EXPECT_EQ(c["status"], "OK") << c.dump();
+    EXPECT_TRUE(c.contains("kernel_only")) << c.dump();
+    squares += c["backend"] == "cuda";
+    copies += c["backend"] == "cuda+memcpy";
+  }
+  EXPECT_EQ(squares, 2);
+  EXPECT_EQ(copies, 2);
+}
+
+}  // namespace
+}  // namespace sqb
