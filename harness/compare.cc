@@ -74,15 +74,23 @@ void CompareFingerprints(const Report& a, const Report& b, Comparison* out) {
         fmt::format("differ as between any two runs: {}", fmt::join(volatile_fields, ", ")));
 }
 
-// Throughput ratio B/A: the time ratio A/B, bootstrapped from the raw samples.
+// Seconds per byte of every sample: cells matched by level may differ in size.
+std::vector<double> SecondsPerByte(const CellRecord& c) {
+  std::vector<double> out;
+  const double bytes = static_cast<double>(c.params.BytesPerCall());
+  for (double s : c.wall.samples) out.push_back(s / bytes);
+  return out;
+}
+
+// Throughput ratio B/A: the ratio A/B of seconds per byte, bootstrapped from the raw samples.
 void Measure(const CompareOptions& o, const CellRecord& a, const CellRecord& b, CellComparison* c) {
-  const auto& sa = a.wall.samples;
-  const auto& sb = b.wall.samples;
+  const std::vector<double> sa = SecondsPerByte(a);
+  const std::vector<double> sb = SecondsPerByte(b);
   c->gbps_a = GigabytesPerSecond(a.params, a.wall.stats.median);
   c->gbps_b = GigabytesPerSecond(b.params, b.wall.stats.median);
   c->samples_a = sa.size();
   c->samples_b = sb.size();
-  c->ratio = BootstrapMedianRatio(sb, sa, o.resamples, o.seed);  // median(a) / median(b) of times
+  c->ratio = BootstrapMedianRatio(sb, sa, o.resamples, o.seed);  // median(a) / median(b)
   c->p = MannWhitneyUPValue(sa, sb);
 }
 

@@ -90,6 +90,12 @@ TEST(Compare, DifferentSizesAreMatchedByLevelAndSaySo) {
   EXPECT_EQ(c.match, MatchBy::kLevel);
   EXPECT_EQ(c.cells.size(), 6u);
   EXPECT_NE(c.match_reason.find("level"), std::string::npos);
+  // Same time per call over 4/3 of the bytes at L1 and 1/2 at L2: the ratio is of throughput.
+  for (const auto& cell : c.cells) {
+    const double expected = cell.key.find("L1") != std::string::npos ? 4096.0 / 3072 : 0.5;
+    EXPECT_NEAR(cell.ratio.ratio, expected, 1e-9) << cell.key;
+    EXPECT_EQ(cell.verdict, expected > 1 ? Verdict::kFaster : Verdict::kSlower) << cell.key;
+  }
   CompareOptions by_size;
   by_size.match = MatchBy::kSize;
   EXPECT_THROW(Compare(MakeReport(1.0), MakeReport(1.0, 4096, 1 << 19), by_size), CompareError);
