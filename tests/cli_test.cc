@@ -1,10 +1,7 @@
 // The real binary driven as a user would: every bad input is one line on stderr, exit code 2 and
 // no file left behind; list, info, help, a small run, and Ctrl-C.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,23 +14,14 @@
 #include <sstream>
 #include <thread>
 
-extern char** environ;
+#include "tests/spawn_binary.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sqb::testing::Slurp;
+using Result = sqb::testing::BinaryResult;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -48,32 +36,10 @@ class CliTest : public ::testing::Test {
 
   // Starts squarebench with stdout/stderr to files in dir_; returns its pid.
   pid_t Start(const std::vector<std::string>& args) {
-    std::vector<std::string> all = {SQB_BINARY};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, (dir_ / "stdout").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, (dir_ / "stderr").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = -1;
-    EXPECT_EQ(posix_spawn(&pid, SQB_BINARY, &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    return pid;
+    return sqb::testing::StartBinary(SQB_BINARY, args, dir_);
   }
 
-  Result Wait(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = Slurp(dir_ / "stdout");
-    r.err = Slurp(dir_ / "stderr");
-    return r;
-  }
+  Result Wait(pid_t pid) { return sqb::testing::WaitBinary(pid, dir_); }
 
   Result Run(const std::vector<std::string>& args) { return Wait(Start(args)); }
 

@@ -1,65 +1,30 @@
 // The CUDA backends: registered as declared; without a device, skipped or refused with the
 // reason; with one, a verified cell of each dtype, in-process and through the real binary.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "harness/inputs.h"
 #include "harness/plan.h"
 #include "harness/registry.h"
 #include "harness/verify.h"
-
-extern char** environ;
+#include "tests/spawn_binary.h"
 
 namespace sqb {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Result = testing::BinaryResult;
 
 // Runs squarebench with `args`, stdout and stderr captured to files in a scratch folder.
 Result RunBinary(const std::vector<std::string>& args) {
   const fs::path dir = fs::temp_directory_path() / ("sqb_cuda_test_" + std::to_string(getpid()));
   fs::create_directories(dir);
-  std::vector<std::string> all = {SQB_BINARY};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, (dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&fa, 2, (dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  pid_t pid = -1;
-  EXPECT_EQ(posix_spawn(&pid, SQB_BINARY, &fa, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&fa);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(dir / "stdout");
-  r.err = Slurp(dir / "stderr");
+  Result r = testing::WaitBinary(testing::StartBinary(SQB_BINARY, args, dir), dir);
   fs::remove_all(dir);
   return r;
 }
