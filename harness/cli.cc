@@ -270,8 +270,8 @@ RunCommand ScalingCommand(RunCommand c) {
 void AddSweepOptions(CLI::App& sweep, RawSweepOptions& o) {
   sweep.add_option("--from", o.from, "Smallest elements per array (default: 256)");
   sweep.add_option("--to", o.to,
-                   "Largest elements per array (default: the count whose working set is >= 4x "
-                   "the last-level cache, per dtype)");
+                   "Largest elements per array (default: the DRAM level's count per dtype, a "
+                   "working set >= 4x the L3 share measured in use)");
   sweep.add_option("--points-per-octave", o.points_per_octave,
                    "Sizes per doubling, 1..64 (default: 4)");
   sweep.add_option("--budget", o.budget,

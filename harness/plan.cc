@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "harness/cache_probe.h"
@@ -46,11 +47,16 @@ ResolvedBackend ResolveBackend(const std::string& text) {
   return {info, variant};
 }
 
-// The caches a backend's level sizes follow: its device's own when it has them, else the CPU's.
-CacheSizes CachesFor(const ResolvedBackend& b, const MachineLimits& m) {
-  if (b.info->device_caches)
-    if (const auto caches = b.info->device_caches(b.variant)) return *caches;
-  return m.caches;
+// The device's own caches when the backend's level sizes follow them (a GPU's), else nullopt.
+std::optional<CacheSizes> DeviceCaches(const ResolvedBackend& b) {
+  if (!b.info->device_caches) return std::nullopt;
+  return b.info->device_caches(b.variant);
+}
+
+// Each backend and dtype chooses its sizes, so the same fact may come up more than once.
+void NoteOnce(std::vector<std::string>* notes, std::string note) {
+  if (std::find(notes->begin(), notes->end(), note) == notes->end())
+    notes->push_back(std::move(note));
 }
 
 // Elements per array with the level each was chosen for ("" when given as a count). `device`
@@ -78,10 +84,10 @@ std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions&
     if (const auto n = ElementsForLevel(level, caches, t)) {
       sizes.emplace_back(*n, level);
     } else if (!device.empty()) {
-      notes->push_back(
-          fmt::format("level {} skipped for {}: its device has no such cache", level, device));
+      NoteOnce(notes,
+               fmt::format("level {} skipped for {}: its device has no such cache", level, device));
     } else if (defaults) {
-      notes->push_back(fmt::format("level {} skipped: this machine reports no such cache", level));
+      NoteOnce(notes, fmt::format("level {} skipped: this machine reports no such cache", level));
     } else {
       throw UsageError(fmt::format("level {}: this machine reports no such cache", level));
     }
@@ -288,10 +294,10 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
   for (DType dtype : o.dtypes) {
     const std::size_t first_group = groups.size();
     for (const auto& b : backends) {
-      const CacheSizes caches = CachesFor(b, m);
-      const std::string device = b.info->device_caches && b.info->device_caches(b.variant)
-                                     ? b.info->name + (b.variant.empty() ? "" : "@" + b.variant)
-                                     : "";
+      const std::optional<CacheSizes> device_caches = DeviceCaches(b);
+      const CacheSizes caches = device_caches.value_or(m.caches);
+      const std::string device =
+          device_caches ? b.info->name + (b.variant.empty() ? "" : "@" + b.variant) : "";
       for (const auto& [elements, named_level] :
            ChooseSizes(o, dtype, caches, device, &plan.notes)) {
         const std::string level = ClassifyLevel(2 * SizeOf(dtype) * elements, caches);

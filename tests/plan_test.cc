@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "harness/registry.h"
@@ -186,6 +187,17 @@ TEST(Plan, DefaultDramLevelIsSkippedWithANoteWhenMemoryIsShort) {
   EXPECT_EQ(plan.groups.size(), 3u);
   ASSERT_FALSE(plan.notes.empty());
   EXPECT_NE(plan.notes.back().find("DRAM"), std::string::npos);
+}
+
+TEST(Plan, AMissingLevelIsNotedOnceForAllBackendsAndDtypes) {
+  RunOptions o;
+  o.backends = {"serial", "openmp"};
+  o.dtypes = {DType::kF32, DType::kF64};
+  const MachineLimits no_l3 = {{48 << 10, 2 << 20, 0}, 2, 20 * kGiB};
+  const Plan plan = MakePlan(o, no_l3);
+  EXPECT_EQ(std::count(plan.notes.begin(), plan.notes.end(),
+                       "level L3 skipped: this machine reports no such cache"),
+            1);
 }
 
 TEST(Plan, RejectsUnknownAndMissingLevels) {
