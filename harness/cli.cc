@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <thread>
@@ -18,9 +19,42 @@
 #include "harness/registry.h"
 #include "harness/run_command.h"
 #include "harness/sizes.h"
+#include "harness/stop_signals.h"
 
 namespace sqb {
 namespace {
+
+// A list-valued option's items, split at commas (given once or repeated); an empty item
+// (`--sizes 1Ki,,4Ki`, `--backends serial,`) is refused. Split here rather than by CLI11, which
+// drops empty items without a word.
+void SplitList(const std::string& option, std::vector<std::string>* list) {
+  std::vector<std::string> items;
+  for (const std::string& given : *list) {
+    for (std::size_t start = 0;;) {
+      const std::size_t comma = given.find(',', start);
+      items.push_back(given.substr(start, comma - start));
+      if (items.back().empty())
+        throw UsageError(fmt::format("{} '{}': an empty item in the list", option, given));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  *list = std::move(items);
+}
+
+// No two items of the same value once parsed (`--sizes 1Ki,1024`): refused rather than merged,
+// since a repeated value is most often a typo for another one.
+template <typename T>
+void RefuseDuplicates(const std::string& option, const std::vector<std::string>& items,
+                      const std::vector<T>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (values[i] == values[j])
+        throw UsageError(items[i] == items[j]
+                             ? fmt::format("{}: '{}' is given twice", option, items[i])
+                             : fmt::format("{}: '{}' and '{}' are the same value", option,
+                                           items[j], items[i]));
+}
 
 template <typename T>
 T ParseNumber(const std::string& text, const char* what) {
@@ -46,8 +80,26 @@ struct RawRunOptions {
   bool no_save = false;
   bool no_ceilings = false;
   bool plot = false;
+  bool progress = false;
 
   RunCommand Resolve() const {
+    RawRunOptions split = *this;
+    split.SplitLists();
+    return split.ResolveSplit();
+  }
+
+ private:
+  void SplitLists() {
+    for (const auto& [option, list] :
+         {std::pair{"--backends", &backends}, {"--dtype", &dtypes}, {"--sizes", &sizes},
+          {"--levels", &levels}, {"--threads", &threads}, {"--bind", &bindings},
+          {"--offset", &offsets}})
+      SplitList(option, list);
+    for (auto& [name, values] : knobs) SplitList("--" + name, &values);
+  }
+
+  // Items are split; duplicates are refused once parsed.
+  RunCommand ResolveSplit() const {
     RunCommand c;
     c.plan.backends = backends;
     if (!dtypes.empty()) c.plan.dtypes.clear();
@@ -56,16 +108,20 @@ struct RawRunOptions {
       if (!t) throw UsageError(fmt::format("unknown dtype '{}' (valid: f32, f64)", d));
       c.plan.dtypes.push_back(*t);
     }
+    RefuseDuplicates("--dtype", dtypes, c.plan.dtypes);
     for (const auto& s : sizes) {
       std::string error;
       const auto n = ParseCount(s, &error);
       if (!n) throw UsageError(error);
       c.plan.sizes.push_back(*n);
     }
+    RefuseDuplicates("--sizes", sizes, c.plan.sizes);
+    RefuseDuplicates("--levels", levels, levels);
     c.plan.levels = levels;
     for (const auto& [name, values] : knobs)
       if (!values.empty()) c.plan.knobs[name] = values;
     for (const auto& t : threads) c.plan.threads.push_back(ParseNumber<int>(t, "thread count"));
+    RefuseDuplicates("--threads", threads, c.plan.threads);
     if (!bindings.empty()) c.plan.bindings.clear();
     for (const auto& b : bindings) {
       if (b == "none")
@@ -75,6 +131,7 @@ struct RawRunOptions {
       else
         throw UsageError(fmt::format("unknown binding '{}' (valid: none, cores)", b));
     }
+    RefuseDuplicates("--bind", bindings, c.plan.bindings);
     if (!offsets.empty()) c.plan.offsets.clear();
     for (const auto& o : offsets) {
       const auto v = ParseNumber<std::uint64_t>(o, "offset");
@@ -82,6 +139,7 @@ struct RawRunOptions {
         throw UsageError(fmt::format("offset {} too large (at most 1Mi elements)", v));
       c.plan.offsets.push_back(v);
     }
+    RefuseDuplicates("--offset", offsets, c.plan.offsets);
     if (samples < kMinSamples)
       throw UsageError(
           fmt::format("--samples {}: at least {} samples are always taken", samples, kMinSamples));
@@ -105,6 +163,7 @@ struct RawRunOptions {
     c.save = !no_save;
     c.plan.ceilings = !no_ceilings;
     c.plot = plot;
+    c.progress = progress;
     if (plot && no_save) throw UsageError("--plot draws the saved report: drop --no-save");
     return c;
   }
@@ -192,29 +251,23 @@ void AddCompareOptions(CLI::App& compare, RawCompareOptions& o) {
 void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true) {
   run.add_option("--backends", o.backends,
                  "Backends to run, <executor>[+<chunk kernel>][@<variant>] (default: every "
-                 "default backend that can run here; see `squarebench list`)")
-      ->delimiter(',');
-  run.add_option("--dtype", o.dtypes, "Element types: f32, f64 (default: f32)")->delimiter(',');
+                 "default backend that can run here; see `squarebench list`)");
+  run.add_option("--dtype", o.dtypes, "Element types: f32, f64 (default: f32)");
   if (sizes_and_levels) {
     auto* sizes = run.add_option("--sizes", o.sizes,
                                  "Elements per array, e.g. 4096,4Ki,1Mi,2G (Ki/Mi/Gi = 1024^k, "
-                                 "K/M/G = 1000^k) (default: the --levels sizes)")
-                      ->delimiter(',');
+                                 "K/M/G = 1000^k) (default: the --levels sizes)");
     run.add_option("--levels", o.levels,
                    "Sizes from this machine's caches: L1, L2, L3 (working set x+y = 1/2 of the "
                    "cache), DRAM (>= 4x the last-level cache) (default: L1,L2,L3,DRAM)")
-        ->delimiter(',')
         ->excludes(sizes);
   }
   run.add_option("--threads", o.threads,
                  "Thread counts for parallel backends, 1..64x cores (default: all cores; "
-                 "single-thread backends always use 1)")
-      ->delimiter(',');
-  run.add_option("--bind", o.bindings, "Thread pinning: none, cores (default: cores)")
-      ->delimiter(',');
+                 "single-thread backends always use 1)");
+  run.add_option("--bind", o.bindings, "Thread pinning: none, cores (default: cores)");
   run.add_option("--offset", o.offsets,
-                 "Elements added to y's start, as STREAM's OFFSET (default: 0)")
-      ->delimiter(',');
+                 "Elements added to y's start, as STREAM's OFFSET (default: 0)");
   // Every knob a registered backend declares, once: a new backend's knobs need no change here.
   for (const auto& backend : Backends()) {
     for (const KnobInfo& knob : backend.knobs) {
@@ -224,8 +277,7 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
                                     : fmt::format(": {}", fmt::join(knob.values, ", "));
       run.add_option("--" + knob.name, o.knobs[knob.name],
                      fmt::format("{}{}; each value its own cell (default: {})", knob.description,
-                                 range, knob.default_value))
-          ->delimiter(',');
+                                 range, knob.default_value));
     }
   }
   run.add_option("--samples", o.samples,
@@ -252,6 +304,9 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
   run.add_flag("--no-ceilings", o.no_ceilings,
                "Do not measure each backend's copy ceilings next to it: no eff % column "
                "(default: measure them)");
+  run.add_flag("--progress", o.progress,
+               "Print progress lines on stderr even when it is not a terminal, e.g. for a batch "
+               "job's log (default: only on a terminal)");
   run.add_flag("--plot", o.plot,
                "Draw the saved report with tools/plot.py (Python 3 + matplotlib) next to it and "
                "embed the images in its Markdown (default: off)");
@@ -287,9 +342,19 @@ int PrintUsageError(std::string_view message) {
   return kExitUsage;
 }
 
+// CLI11 prints help and the version to std::cout: checked like every other output.
+int HelpOrVersion(const CLI::App& app, const CLI::Error& e) {
+  const int code = app.exit(e);
+  std::cout.flush();
+  if (std::cout) return code;
+  std::fprintf(stderr, "squarebench: error: cannot write to standard output\n");
+  return kExitOutput;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
+  InstallStopHandlers();
   CaptureOriginalAffinity();
   CLI::App app{
       "squarebench: one kernel (y = x * x) run every way this machine can, verified "
@@ -326,35 +391,35 @@ int Main(int argc, char** argv) {
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
 
-  try {
-    app.parse(args);
-    if (*list) return ListBackends();
-    if (*info) return ShowInfo();
-    if (*compare) return CompareReports(raw_compare.Resolve());
-    if (*scaling) {
-      RunCommand command = ScalingCommand(raw_scaling.Resolve());
+  const auto dispatch = [&]() -> int {
+    try {
+      app.parse(args);
+      if (*list) return ListBackends();
+      if (*info) return ShowInfo();
+      if (*compare) return CompareReports(raw_compare.Resolve());
+      RunCommand command = *scaling ? ScalingCommand(raw_scaling.Resolve())
+                           : *sweep ? raw_sweep.Resolve()
+                                    : raw.Resolve();
       command.command_line.assign(argv, argv + argc);
       return RunBenchmarks(command);
+    } catch (const CLI::CallForHelp& e) {
+      return HelpOrVersion(app, e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return HelpOrVersion(app, e);
+    } catch (const CLI::CallForVersion& e) {
+      return HelpOrVersion(app, e);
+    } catch (const CLI::ParseError& e) {
+      return PrintUsageError(e.what());
+    } catch (const UsageError& e) {
+      return PrintUsageError(e.what());
+    } catch (const OutputError& e) {
+      std::fprintf(stderr, "squarebench: error: %s\n", e.what());
+      return kExitOutput;
     }
-    if (*sweep) {
-      RunCommand command = raw_sweep.Resolve();
-      command.command_line.assign(argv, argv + argc);
-      return RunBenchmarks(command);
-    }
-    RunCommand command = raw.Resolve();
-    command.command_line.assign(argv, argv + argc);
-    return RunBenchmarks(command);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    return PrintUsageError(e.what());
-  } catch (const UsageError& e) {
-    return PrintUsageError(e.what());
-  }
+  };
+  const int code = dispatch();
+  // A stop signal that came while list, info, compare or help finished still decides the code.
+  return StopSignal() != 0 ? kExitSignal + StopSignal() : code;
 }
 
 }  // namespace sqb

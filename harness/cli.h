@@ -3,10 +3,14 @@
 
 namespace sqb {
 
-inline constexpr int kExitOk = 0;             // every row verified
-inline constexpr int kExitUsage = 2;          // bad input, before anything runs
-inline constexpr int kExitFailed = 3;         // some row FAILED or ERROR
-inline constexpr int kExitInterrupted = 130;  // Ctrl-C: what was measured is written, incomplete
+// When several apply, the first in this order wins: a stop signal, a failed output, a FAILED or
+// ERROR row (README, "Exit codes").
+inline constexpr int kExitOk = 0;          // every row verified
+inline constexpr int kExitRegression = 1;  // compare --fail-on-regression: some cell is slower
+inline constexpr int kExitUsage = 2;       // bad input, before anything runs
+inline constexpr int kExitFailed = 3;      // some row FAILED or ERROR
+inline constexpr int kExitOutput = 4;      // an output could not be written; the others were
+inline constexpr int kExitSignal = 128;    // + the signal that stopped the run (SIGINT: 130)
 
 int Main(int argc, char** argv);
 

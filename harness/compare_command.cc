@@ -2,8 +2,8 @@
 #include "harness/compare_command.h"
 
 #include <algorithm>
-#include <cstdio>
 
+#include "harness/cli.h"
 #include "harness/output_file.h"
 #include "harness/plan.h"
 #include "harness/report_reader.h"
@@ -25,14 +25,13 @@ int CompareReports(const CompareCommand& command) {
   comparison.path_a = command.a;
   comparison.path_b = command.b;
   const std::string text = RenderComparison(comparison, command.format);
-  if (command.out.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-  } else {
-    WriteFileAtomically(command.out, text);
-  }
+  if (command.out.empty())
+    WriteStdout(text);
+  else
+    WriteOutput(command.out, text);
   const bool regressed = std::any_of(comparison.cells.begin(), comparison.cells.end(),
                                      [](const auto& c) { return c.verdict == Verdict::kSlower; });
-  return command.fail_on_regression && regressed ? 1 : 0;
+  return command.fail_on_regression && regressed ? kExitRegression : kExitOk;
 }
 
 }  // namespace sqb

@@ -16,7 +16,8 @@ struct CompareCommand {
 };
 
 // Returns 0, or 1 when fail_on_regression and a cell is "slower". Throws UsageError (exit 2) when
-// a report cannot be read or the two have no cell in common.
+// a report cannot be read or the two have no cell in common, OutputError when the result cannot be
+// written.
 int CompareReports(const CompareCommand& command);
 
 }  // namespace sqb

@@ -274,6 +274,7 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
     for (std::size_t first = 0; first < slots.size(); first += step) {
       const std::size_t last = std::min(slots.size(), first + step);
       for (std::size_t i = first; i < last; ++i) {
+        if (stop) completed = false;
         if (completed) Setup(slots[i]);
       }
       if (completed && !MeasureTogether(slots, first, last, m, stop, rng)) completed = false;

@@ -112,7 +112,8 @@ std::string CanonicalKnobValue(const KnobInfo& knob, const std::string& value) {
 }
 
 // The knob values the user gave, checked against every backend's declaration of that knob
-// (whether or not a backend run uses it) and written the way cell keys record them.
+// (whether or not a backend run uses it) and written the way cell keys record them; a value given
+// twice, in any spelling (`--tasks 1024,1Ki`), is refused.
 std::map<std::string, std::vector<std::string>> CanonicalKnobs(const RunOptions& o) {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& [name, values] : o.knobs) {
@@ -121,11 +122,12 @@ std::map<std::string, std::vector<std::string>> CanonicalKnobs(const RunOptions&
       for (const KnobInfo& k : b.knobs)
         if (k.name == name) knob = &k;
     if (knob == nullptr) throw UsageError(fmt::format("unknown option --{}", name));
+    auto& list = out[name];
     for (const auto& v : values) {
       std::string canonical = CanonicalKnobValue(*knob, v);
-      auto& list = out[name];
-      if (std::find(list.begin(), list.end(), canonical) == list.end())
-        list.push_back(std::move(canonical));
+      if (std::find(list.begin(), list.end(), canonical) != list.end())
+        throw UsageError(fmt::format("--{}: '{}' repeats a value given before it", name, v));
+      list.push_back(std::move(canonical));
     }
   }
   return out;
@@ -269,7 +271,9 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
       const bool seen = std::any_of(backends.begin(), backends.end(), [&](const auto& b) {
         return b.info == r.info && b.variant == r.variant;
       });
-      if (!seen) backends.push_back(r);
+      if (seen)
+        throw UsageError(fmt::format("--backends: '{}' names a backend given before it", name));
+      backends.push_back(r);
     }
   }
 

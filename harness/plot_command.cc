@@ -74,6 +74,7 @@ PlotResult PlotReport(const std::string& report_json) {
   const int code = RunCapturing({python, script, report_json}, &out);
   if (code != 0) {
     r.error = fmt::format("{} exited with {} (its message is above)", script, code);
+    r.failed = true;
     return r;
   }
   for (std::size_t start = 0; start < out.size();) {

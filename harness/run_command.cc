@@ -5,9 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -20,19 +18,12 @@
 #include "harness/output_file.h"
 #include "harness/plot_command.h"
 #include "harness/registry.h"
+#include "harness/stop_signals.h"
 
 extern char** environ;
 
 namespace sqb {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-// First Ctrl-C: stop after the current sample and write what was measured. Second: default action.
-extern "C" void OnInterrupt(int) {
-  g_stop = true;
-  std::signal(SIGINT, SIG_DFL);
-}
 
 std::string UtcTime(std::time_t t, const char* format) {
   std::tm tm{};
@@ -94,15 +85,6 @@ std::vector<std::pair<std::string, std::string>> Settings(const RunCommand& c) {
   };
 }
 
-// results/<host>/<UTC time>.{json,md}; a suffix keeps two runs in one second apart.
-std::string ReportStem(const std::string& dir, std::time_t started) {
-  const std::string base = dir + "/" + UtcTime(started, "%Y-%m-%dT%H%M%SZ");
-  std::string stem = base;
-  for (int i = 2; std::filesystem::exists(stem + ".json"); ++i)
-    stem = fmt::format("{}-{}", base, i);
-  return stem;
-}
-
 std::string BudgetNote(const RunCommand& c, const BudgetUse& use, double wall_s) {
   std::string note =
       use.cut ? fmt::format(
@@ -118,9 +100,10 @@ std::string BudgetNote(const RunCommand& c, const BudgetUse& use, double wall_s)
 }
 
 // The images plot.py drew next to the report, as names relative to it; none (and why, on
-// stderr) when Python or matplotlib is missing.
+// stderr) when Python or matplotlib is missing. Throws OutputError when the script failed.
 std::vector<std::string> Plot(const std::string& report_json) {
   const PlotResult r = PlotReport(report_json);
+  if (r.failed) throw OutputError("--plot: " + r.error);
   if (!r.error.empty()) {
     std::fprintf(stderr, "squarebench: --plot: %s\n", r.error.c_str());
     return {};
@@ -133,20 +116,64 @@ std::vector<std::string> Plot(const std::string& report_json) {
   return images;
 }
 
+// Saves the report as <dir>/<UTC start>.{json,md}: the JSON takes a name no other file has (a
+// suffix keeps two runs of one second apart), the plots and the Markdown follow it.
+void SaveReport(Report& report, const std::string& dir, std::time_t started, bool plot) {
+  const std::string stem =
+      WriteNewOutput(dir + "/" + UtcTime(started, "%Y-%m-%dT%H%M%SZ"), ".json", RenderJson(report));
+  if (plot) report.images = Plot(stem + ".json");
+  WriteOutput(stem + ".md", RenderMarkdown(report));
+  std::fprintf(stderr, "squarebench: report saved to %s.{json,md}\n", stem.c_str());
+}
+
+int StoppedBeforeMeasuring() {
+  std::fprintf(stderr, "squarebench: stopped by %s before anything was measured: nothing saved\n",
+               SignalName(StopSignal()).c_str());
+  return kExitSignal + StopSignal();
+}
+
+bool MeasuredAnything(const Report& report) {
+  return std::any_of(report.cells.begin(), report.cells.end(),
+                     [](const CellRecord& c) { return !c.wall.samples.empty(); });
+}
+
+// The precedence of cli.h: a stop signal, then a failed output, then a FAILED or ERROR row.
+int ExitCode(const Report& report, bool output_failed) {
+  if (StopSignal() != 0) return kExitSignal + StopSignal();
+  if (output_failed) return kExitOutput;
+  for (const auto& cell : report.cells)
+    if (cell.status == CellStatus::kFailed || cell.status == CellStatus::kError) return kExitFailed;
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunBenchmarks(const RunCommand& command) {
   RunCommand c = command;
+  const auto t0 = Clock::now();
+  ProgressFn progress;
+  if (c.progress || isatty(STDERR_FILENO)) {
+    progress = [t0](const std::string& line) {
+      std::fprintf(stderr, "squarebench: %6.1fs %s\n", SecondsBetween(t0, Clock::now()),
+                   line.c_str());
+    };
+  }
+  if (progress) progress("probing the last-level cache");
   c.measure.last_level_cache_bytes = EffectiveLastLevelBytes();
+  if (StopRequested()) return StoppedBeforeMeasuring();
+  if (progress) progress("planning");
   const Plan plan = MakePlan(c.plan, CurrentMachineLimits());
   std::string save_dir;
   if (c.save) {
     save_dir = c.results_dir + "/" + HostName();
     std::error_code ec;
     std::filesystem::create_directories(save_dir, ec);
-    const std::string why = CheckWritable(save_dir + "/probe");
+    if (ec)
+      throw UsageError(fmt::format("--results-dir: cannot create '{}': {}", save_dir, ec.message()));
+    const std::string why = CheckWritable(save_dir + "/report.json");
     if (!why.empty()) throw UsageError("--results-dir: " + why);
   }
+  if (StopRequested()) return StoppedBeforeMeasuring();
 
   Report report;
   report.tool_version = SQB_VERSION;
@@ -159,50 +186,29 @@ int RunBenchmarks(const RunCommand& command) {
   report.notes = plan.notes;
   report.cells = plan.skipped;
 
-  const bool tty = isatty(STDERR_FILENO);
-  const auto t0 = Clock::now();
-  ProgressFn progress;
-  if (tty) {
-    progress = [t0](const std::string& line) {
-      std::fprintf(stderr, "squarebench: %6.1fs %s\n", SecondsBetween(t0, Clock::now()),
-                   line.c_str());
-    };
-  }
-  g_stop = false;
-  const auto previous = std::signal(SIGINT, OnInterrupt);
   c.measure.deadline_s = c.budget_s;
   BudgetUse budget;
-  report.complete = MeasurePlan(plan, c.measure, g_stop, progress, &report.cells, &budget);
-  std::signal(SIGINT, previous);
+  report.complete = MeasurePlan(plan, c.measure, StopRequested(), progress, &report.cells, &budget);
+  if (!report.complete && !MeasuredAnything(report)) return StoppedBeforeMeasuring();
   report.wall_seconds = SecondsBetween(t0, Clock::now());
   if (c.budget_s > 0) report.notes.push_back(BudgetNote(c, budget, report.wall_seconds));
 
+  // The report is saved before anything is printed: `squarebench | head` must not lose it.
   const bool color = c.format == Format::kTable && c.out.empty() && isatty(STDOUT_FILENO) &&
                      std::getenv("NO_COLOR") == nullptr;
   const std::string rendered = Render(report, c.format, TableStyle{color});
-  int code = kExitOk;
-  try {
-    if (c.out.empty()) {
-      std::fwrite(rendered.data(), 1, rendered.size(), stdout);
-      std::fflush(stdout);
-    } else {
-      WriteFileAtomically(c.out, rendered);
+  bool output_failed = false;
+  const auto attempt = [&output_failed](const auto& write) {
+    try {
+      write();
+    } catch (const OutputError& e) {
+      std::fprintf(stderr, "squarebench: error: %s\n", e.what());
+      output_failed = true;
     }
-    if (c.save) {
-      const std::string stem = ReportStem(save_dir, started);
-      WriteFileAtomically(stem + ".json", RenderJson(report));
-      if (c.plot) report.images = Plot(stem + ".json");
-      WriteFileAtomically(stem + ".md", RenderMarkdown(report));
-      std::fprintf(stderr, "squarebench: report saved to %s.{json,md}\n", stem.c_str());
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "squarebench: error: %s\n", e.what());
-    code = kExitFailed;
-  }
-  if (!report.complete) return kExitInterrupted;
-  for (const auto& cell : report.cells)
-    if (cell.status == CellStatus::kFailed || cell.status == CellStatus::kError) code = kExitFailed;
-  return code;
+  };
+  if (c.save) attempt([&] { SaveReport(report, save_dir, started, c.plot); });
+  attempt([&] { c.out.empty() ? WriteStdout(rendered) : WriteOutput(c.out, rendered); });
+  return ExitCode(report, output_failed);
 }
 
 int ListBackends() {
@@ -243,7 +249,7 @@ int ListBackends() {
                           k.description);
     }
   }
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  WriteStdout(text);
   return kExitOk;
 }
 
@@ -254,7 +260,7 @@ int ShowInfo() {
   std::string text;
   for (const auto& [key, value] : f.fields) text += fmt::format("{:<{}}  {}\n", key, width, value);
   for (const auto& w : f.warnings) text += fmt::format("warning: {}\n", w);
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  WriteStdout(text);
   return kExitOk;
 }
 

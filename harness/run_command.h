@@ -20,9 +20,10 @@ struct RunCommand {
   std::vector<std::string> command_line;
   double budget_s = 0;  // > 0: the whole run's time, cut from samples (sweep --budget)
   bool plot = false;    // draw the saved report with tools/plot.py and embed it in the Markdown
+  bool progress = false;  // progress lines on stderr even when it is not a terminal
 };
 
-// Each returns the process exit code; bad input throws UsageError before anything runs.
+// Each returns the process exit code (cli.h); bad input throws UsageError before anything runs.
 int RunBenchmarks(const RunCommand& command);
 int ListBackends();
 int ShowInfo();

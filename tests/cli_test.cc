@@ -1,20 +1,17 @@
 // The real binary driven as a user would: every bad input is one line on stderr, exit code 2 and
-// no file left behind; list, info, help, a small run, and Ctrl-C.
+// no file left behind; list, info, help, a small run, compare.
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <thread>
 
-#include "tests/spawn_binary.h"
+#include "tests/cli_fixture.h"
 
 namespace {
 
@@ -23,37 +20,7 @@ namespace fs = std::filesystem;
 using sqb::testing::Slurp;
 using Result = sqb::testing::BinaryResult;
 
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sqb_cli_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Starts squarebench with stdout/stderr to files in dir_; returns its pid.
-  pid_t Start(const std::vector<std::string>& args) {
-    return sqb::testing::StartBinary(SQB_BINARY, args, dir_);
-  }
-
-  Result Wait(pid_t pid) { return sqb::testing::WaitBinary(pid, dir_); }
-
-  Result Run(const std::vector<std::string>& args) { return Wait(Start(args)); }
-
-  // Files the run left in dir_, other than its captured stdout/stderr.
-  std::vector<std::string> LeftBehind() {
-    std::vector<std::string> files;
-    for (const auto& e : fs::recursive_directory_iterator(dir_))
-      if (e.is_regular_file() && e.path().filename() != "stdout" && e.path().filename() != "stderr")
-        files.push_back(e.path().string());
-    return files;
-  }
-
-  fs::path dir_;
-};
+using sqb::testing::CliTest;
 
 TEST_F(CliTest, EveryBadInputIsOneLineExitTwoAndNoFile) {
   const std::vector<std::vector<std::string>> cases = {
@@ -86,6 +53,22 @@ TEST_F(CliTest, EveryBadInputIsOneLineExitTwoAndNoFile) {
       {"--quantum", "-4"},
       {"--prefetch", "maybe"},
       {"--backends", "serial", "--tasks", "0"},  // checked even where no backend uses it
+      // Lists: an empty item anywhere, and a value given twice in any spelling.
+      {"--backends", "serial,,"},
+      {"--backends", "serial,"},
+      {"--backends", ",serial"},
+      {"--backends", ""},
+      {"--stores", "regular,"},
+      {"--backends", "serial,serial+scalar"},
+      {"--backends", "serial", "--backends", "serial"},
+      {"--sizes", "1Ki,1024"},
+      {"--dtype", "f32,f32"},
+      {"--levels", "L1,L1"},
+      {"--threads", "1,01"},
+      {"--bind", "cores,cores"},
+      {"--offset", "0,0"},
+      {"--tasks", "4,4"},
+      {"--tasks", "1024,1Ki"},
   };
   for (auto args : cases) {
     args.insert(args.begin(), "run");
@@ -235,35 +218,6 @@ TEST_F(CliTest, OutWritesTheChosenFormatWhole) {
   EXPECT_TRUE(r.out.empty());
   EXPECT_NE(Slurp(out).find("| serial"), std::string::npos);
   EXPECT_EQ(LeftBehind().size(), 1u) << "no temporary file left";
-}
-
-// Ctrl-C during a run or a sweep: exit 130, and what was measured is written, marked incomplete.
-TEST_F(CliTest, CtrlCStopsCleanlyAndWritesWhatWasMeasured) {
-  const std::vector<std::vector<std::string>> commands = {
-      {"run", "--sizes", "4Ki,16Mi", "--samples", "30", "--max-time", "30", "--min-time", "0.05"},
-      {"sweep", "--from", "4Ki", "--to", "16Mi", "--points-per-octave", "1", "--budget", "600",
-       "--samples", "30", "--max-time", "30", "--min-time", "0.05"}};
-  for (std::vector<std::string> args : commands) {
-    const fs::path results = dir_ / args[0];
-    for (const std::string& extra :
-         std::vector<std::string>{"--backends", "serial,openmp", "--results-dir", results.string()})
-      args.push_back(extra);
-    const pid_t pid = Start(args);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    kill(pid, SIGINT);
-    const Result r = Wait(pid);
-    EXPECT_EQ(r.code, 130) << args[0] << ": " << r.err;
-    EXPECT_NE(r.out.find("INCOMPLETE"), std::string::npos) << args[0] << ": " << r.out;
-    std::vector<std::string> saved;
-    for (const auto& f : LeftBehind())
-      if (f.find(results.string()) == 0) saved.push_back(f);
-    ASSERT_EQ(saved.size(), 2u) << args[0];
-    for (const auto& f : saved) {
-      if (fs::path(f).extension() == ".json") {
-        EXPECT_NE(Slurp(f).find("\"complete\": false"), std::string::npos) << args[0];
-      }
-    }
-  }
 }
 
 // A real report from a small run, then variants of it written beside it.

@@ -1,6 +1,7 @@
 # tools/plot.py on the committed small report: its images exist and are non-trivial; bad input exits 2.
 
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,33 @@ class PlotScriptTest(unittest.TestCase):
                 self.assertIn("<svg", svg.read_text(encoding="utf-8"), svg)
             self.assertEqual(len(printed), 4, result.stdout)
             self.assertEqual(sorted(os.listdir(out_dir)), sorted(Path(p).name for p in printed))
+
+    def test_writes_through_a_symlink_and_keeps_it_and_the_mode(self):
+        with tempfile.TemporaryDirectory() as out_dir, tempfile.TemporaryDirectory() as elsewhere:
+            real = Path(elsewhere) / "real.png"
+            real.write_bytes(b"old")
+            os.chmod(real, 0o640)
+            link = Path(out_dir) / "small_report.throughput.png"
+            link.symlink_to(real)
+            result = run_plot(REPORT, "--out-dir", out_dir, "--formats", "png")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertTrue(link.is_symlink())
+            self.assertTrue(real.read_bytes().startswith(PNG_SIGNATURE))
+            self.assertEqual(stat.S_IMODE(real.stat().st_mode), 0o640)
+            self.assertEqual(os.listdir(elsewhere), ["real.png"])  # no temporary file left
+
+    def test_a_full_disk_is_one_line_exit_1_and_the_link_kept(self):
+        # A symlink to /dev/full in a temporary folder: never a device node named as the output.
+        with tempfile.TemporaryDirectory() as out_dir:
+            link = Path(out_dir) / "small_report.throughput.png"
+            link.symlink_to("/dev/full")
+            result = run_plot(REPORT, "--out-dir", out_dir, "--formats", "png")
+            self.assertEqual(result.returncode, 1, result.stderr)
+            lines = result.stderr.splitlines()
+            self.assertEqual(len(lines), 1, result.stderr)
+            self.assertIn("No space left on device", lines[0])
+            self.assertTrue(link.is_symlink())
+            self.assertEqual(os.listdir(out_dir), [link.name])
 
     def assert_bad_input(self, report):
         result = run_plot(report, "--out-dir", Path(report).parent)

@@ -2,11 +2,14 @@
 # Plots a squarebench JSON report: throughput against array size, and thread scaling.
 
 import argparse
+import errno
 import json
 import math
 import os
 import re
+import stat
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -254,16 +257,47 @@ def plot_scaling(plt, report):
 
 
 def save(fig, path, fmt):
-    """Writes fig to path whole or not at all: a temporary file in the same folder, renamed."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Writes fig to path as squarebench writes its outputs: a regular file (or a new one) whole or
+    not at all, through a temporary file in the final target's own folder (fsync, rename), so a
+    symlink is written through and kept and an existing file keeps its mode; anything else (a
+    device, a FIFO) directly, never renamed over. Exits 1 with one line when it cannot."""
+    target = Path(os.path.realpath(path))
     try:
-        fig.savefig(tmp, format=fmt, dpi=120, bbox_inches="tight")
-        os.replace(tmp, path)
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
     except OSError as e:
         fail(f"cannot write {path}: {e.strerror or e}", 1)
-    finally:
-        tmp.unlink(missing_ok=True)
+    try:
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            with open(target, "wb") as out:
+                fig.savefig(out, format=fmt, dpi=120, bbox_inches="tight")
+        else:
+            write_atomically(fig, target, fmt, st)
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or e}", 1)
     print(path)
+
+
+def write_atomically(fig, target, fmt, st):
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            fig.savefig(out, format=fmt, dpi=120, bbox_inches="tight")
+            out.flush()
+            os.fsync(out.fileno())
+            if st is not None:
+                os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode))
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.fchmod(out.fileno(), 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def main(argv=None):
