@@ -109,7 +109,7 @@ TEST(Plan, NoCeilingsWhenAskedOrWhenOnlyCopiesRun) {
 
 TEST(Plan, ExplicitListsBecomeCells) {
   RunOptions o;
-  o.backends = {"serial", "openmp", "openmp+scalar"};  // the last is openmp again
+  o.backends = {"serial", "openmp"};
   o.dtypes = {DType::kF32, DType::kF64};
   o.sizes = {1000};
   o.threads = {1, 2};
@@ -120,6 +120,20 @@ TEST(Plan, ExplicitListsBecomeCells) {
   // serial: 2 bindings x 1 thread; openmp: 2 bindings x 2 thread counts
   EXPECT_EQ(plan.groups[0].cells.size(), 6u);
   EXPECT_EQ(plan.groups[1].dtype, DType::kF64);
+}
+
+// A backend or knob value given twice, in any spelling, is refused, not silently merged.
+TEST(Plan, RepeatedBackendsAndKnobValuesAreRefused) {
+  RunOptions o;
+  o.sizes = {1000};
+  o.ceilings = false;
+  o.backends = {"serial", "openmp", "openmp+scalar"};  // the last is openmp again
+  EXPECT_THROW(MakePlan(o, TwoCoreMachine()), UsageError);
+  o.backends = {"interleaved"};
+  o.knobs["tasks"] = {"1024", "1Ki"};
+  EXPECT_THROW(MakePlan(o, TwoCoreMachine()), UsageError);
+  o.knobs["tasks"] = {"1024", "2Ki"};
+  EXPECT_EQ(MakePlan(o, TwoCoreMachine()).groups[0].cells.size(), 2u);
 }
 
 TEST(Plan, NamesFollowTheGrammar) {
