@@ -158,6 +158,7 @@ int RunBenchmarks(const RunCommand& command) {
                    line.c_str());
     };
   }
+  if (StopRequested()) return StoppedBeforeMeasuring();
   if (progress) progress("probing the last-level cache");
   c.measure.last_level_cache_bytes = EffectiveLastLevelBytes();
   if (StopRequested()) return StoppedBeforeMeasuring();

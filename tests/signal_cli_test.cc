@@ -72,6 +72,16 @@ TEST_F(SignalTest, EachStopSignalDuringARunSavesWhatWasMeasured) {
   }
 }
 
+// A signal at start-up, wherever it lands (before exec, in static initialisers, in main): the
+// process ends with the signal's code and nothing is saved.
+TEST_F(SignalTest, ASignalAtStartUpEndsWithNothingSaved) {
+  const pid_t pid = Start(Args({"run", "--sizes", "1Ki"}));
+  kill(pid, SIGTERM);
+  const auto r = Wait(pid);
+  EXPECT_EQ(r.code, 128 + SIGTERM) << r.err;
+  EXPECT_TRUE(SavedReports().empty());
+}
+
 // A signal in the cache probe, before anything is measured: nothing saved, and it says so.
 TEST_F(SignalTest, BeforeAnythingIsMeasuredNothingIsSaved) {
   const auto r = SignalAt(Args({"run", "--sizes", "4Ki"}), "probing", SIGTERM);
