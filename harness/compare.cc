@@ -50,21 +50,30 @@ std::size_t CommonKeys(const Report& a, const Report& b, MatchBy match) {
       std::count_if(ia.begin(), ia.end(), [&](const auto& kv) { return ib.count(kv.first) > 0; }));
 }
 
+// Indexed rather than Fingerprint::Find, whose linear search would make a report with many
+// fields quadratic.
+std::map<std::string_view, std::string_view> FieldIndex(const Fingerprint& f) {
+  std::map<std::string_view, std::string_view> index;
+  for (const auto& [k, v] : f.fields) index.emplace(k, v);
+  return index;
+}
+
 void CompareFingerprints(const Report& a, const Report& b, Comparison* out) {
   std::vector<std::string> volatile_fields;
-  const auto value = [](const Fingerprint& f, const std::string& key) {
-    const std::string* v = f.Find(key);
-    return v ? *v : std::string("(absent)");
+  const auto fa = FieldIndex(a.fingerprint), fb = FieldIndex(b.fingerprint);
+  const auto value = [](const auto& index, std::string_view key) {
+    const auto it = index.find(key);
+    return it != index.end() ? std::string(it->second) : std::string("(absent)");
   };
-  std::vector<std::string> keys;
+  std::vector<std::string_view> keys;
   for (const auto& [k, v] : a.fingerprint.fields) keys.push_back(k);
   for (const auto& [k, v] : b.fingerprint.fields)
-    if (!a.fingerprint.Find(k)) keys.push_back(k);
-  for (const auto& key : keys) {
-    const std::string va = value(a.fingerprint, key), vb = value(b.fingerprint, key);
+    if (!fa.count(k)) keys.push_back(k);
+  for (const auto key : keys) {
+    const std::string va = value(fa, key), vb = value(fb, key);
     if (va == vb) continue;
-    if (kVolatileFields.count(key)) {
-      volatile_fields.push_back(key);
+    if (kVolatileFields.count(std::string(key))) {
+      volatile_fields.push_back(std::string(key));
     } else {
       out->not_like_for_like.push_back(fmt::format("not like-for-like: {}: {} -> {}", key, va, vb));
     }
@@ -74,24 +83,32 @@ void CompareFingerprints(const Report& a, const Report& b, Comparison* out) {
         fmt::format("differ as between any two runs: {}", fmt::join(volatile_fields, ", ")));
 }
 
+// In floating point: 2 * sizeof(T) * elements overflows 64 bits for elements of 2^60.
+double BytesPerCall(const CellParams& p) {
+  return 2.0 * static_cast<double>(SizeOf(p.dtype)) * static_cast<double>(p.elements);
+}
+
 // Seconds per byte of every sample: cells matched by level may differ in size.
 std::vector<double> SecondsPerByte(const CellRecord& c) {
   std::vector<double> out;
-  const double bytes = static_cast<double>(c.params.BytesPerCall());
+  const double bytes = BytesPerCall(c.params);
   for (double s : c.wall.samples) out.push_back(s / bytes);
   return out;
 }
 
 // Throughput ratio B/A: the ratio A/B of seconds per byte, bootstrapped from the raw samples.
+// The bootstrap runs on seconds and the ratio is scaled by the bytes after: seconds per byte of
+// a tiny time underflow to 0, and 0 / 0 would put NaN among the ratios it sorts.
 void Measure(const CompareOptions& o, const CellRecord& a, const CellRecord& b, CellComparison* c) {
-  const std::vector<double> sa = SecondsPerByte(a);
-  const std::vector<double> sb = SecondsPerByte(b);
   c->gbps_a = GigabytesPerSecond(a.params, a.wall.stats.median);
   c->gbps_b = GigabytesPerSecond(b.params, b.wall.stats.median);
-  c->samples_a = sa.size();
-  c->samples_b = sb.size();
-  c->ratio = BootstrapMedianRatio(sb, sa, o.resamples, o.seed);  // median(a) / median(b)
-  c->p = MannWhitneyUPValue(sa, sb);
+  c->samples_a = a.wall.samples.size();
+  c->samples_b = b.wall.samples.size();
+  RatioInterval r = BootstrapMedianRatio(b.wall.samples, a.wall.samples, o.resamples, o.seed);
+  const double bytes_b_over_a = BytesPerCall(b.params) / BytesPerCall(a.params);
+  for (double* x : {&r.ratio, &r.low, &r.high}) *x *= bytes_b_over_a;
+  c->ratio = r;
+  c->p = MannWhitneyUPValue(SecondsPerByte(a), SecondsPerByte(b));
 }
 
 void Decide(const CompareOptions& o, std::vector<CellComparison>& cells) {
@@ -158,9 +175,15 @@ Comparison Compare(const Report& a, const Report& b, const CompareOptions& o) {
   const auto ia = Index(a, out.match, &duplicates), ib = Index(b, out.match, &duplicates);
   for (const auto& key : duplicates)
     out.not_comparable.push_back(key + ": several cells match; the first of each report is used");
+  struct Pair {
+    std::string key;
+    const CellRecord *a, *b;
+  };
+  std::vector<Pair> pairs;
+  std::uint64_t draws = 0;
   for (const CellRecord& cell : a.cells) {  // in A's order: sizes as they were measured
     if (cell.params.elements == 0) continue;
-    const std::string key = CellKey(cell, out.match);
+    std::string key = CellKey(cell, out.match);
     const CellRecord* ca = ia.at(key);
     if (ca != &cell) continue;  // a duplicate: the first is used
     const auto it = ib.find(key);
@@ -175,10 +198,21 @@ Comparison Compare(const Report& a, const Report& b, const CompareOptions& o) {
           fmt::format("{}: A {}, B {}", key, Name(ca->status), Name(cb->status)));
       continue;
     }
+    // Checked per cell, so the sum never nears overflow.
+    draws += static_cast<std::uint64_t>(std::max(o.resamples, 0)) *
+             (ca->wall.samples.size() + cb->wall.samples.size());
+    if (draws > kMaxBootstrapDraws)
+      throw CompareError(fmt::format(
+          "too many samples to compare: the bootstrap ({} resamples) would draw more than {} "
+          "samples over the cells in common",
+          o.resamples, kMaxBootstrapDraws));
+    pairs.push_back({std::move(key), ca, cb});
+  }
+  for (const Pair& pair : pairs) {
     CellComparison c;
-    c.key = key;
-    c.level = ca->level;
-    Measure(o, *ca, *cb, &c);
+    c.key = pair.key;
+    c.level = pair.a->level;
+    Measure(o, *pair.a, *pair.b, &c);
     out.cells.push_back(std::move(c));
   }
   for (const auto& [key, cb] : ib)

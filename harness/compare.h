@@ -25,7 +25,12 @@ struct CompareOptions {
   std::uint64_t seed = 1;
 };
 
-// Too few reports in common to compare: exit code 2.
+// The most bootstrap draws one comparison makes (resamples x the samples of both sides, summed
+// over the cells in common): about 25 s here. The largest committed reports compared with
+// themselves need 6.7e8; a report's sample counts must not make a comparison run for hours.
+inline constexpr std::uint64_t kMaxBootstrapDraws = std::uint64_t{1} << 31;
+
+// No cells in common to compare, or too many samples: exit code 2.
 struct CompareError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -59,7 +64,8 @@ struct Comparison {
   std::vector<LevelSummary> levels;  // per level, then "all"
 };
 
-// Throws CompareError when no cell is common to both.
+// Throws CompareError when no cell is common to both, or when their samples would need more
+// than kMaxBootstrapDraws.
 Comparison Compare(const Report& a, const Report& b, const CompareOptions& options);
 
 // kTable, kMarkdown or kJson.

@@ -40,8 +40,10 @@ std::string RenderTable(const Comparison& c, bool markdown) {
       markdown ? "# squarebench comparison\n\n```\n" + Header(c) + "```\n\n" : Header(c);
   for (const auto& w : c.not_like_for_like) text += (markdown ? "- " : "warning: ") + w + "\n";
   text += "\n";
+  // Capped: one long key (a knob's value may be long) would pad every row to its length.
+  constexpr std::size_t kMaxKeyWidth = 120;
   std::size_t width = 4;
-  for (const auto& cell : c.cells) width = std::max(width, cell.key.size());
+  for (const auto& cell : c.cells) width = std::max(width, std::min(cell.key.size(), kMaxKeyWidth));
   const auto row = [&](const std::string& key, const std::string& a, const std::string& b,
                        const std::string& ratio, const std::string& p, const std::string& q,
                        const std::string& verdict) {

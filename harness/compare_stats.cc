@@ -28,7 +28,10 @@ double MedianInPlace(std::vector<double>& values) {
   std::nth_element(values.begin(), middle, values.end());
   if (n % 2) return *middle;
   // nth_element leaves the lower half before `middle`: its largest is the other middle value.
-  return (*std::max_element(values.begin(), middle) + *middle) / 2;
+  const double low = *std::max_element(values.begin(), middle);
+  const double sum = low + *middle;
+  // Halving first only where the sum overflows: elsewhere (a + b) / 2 is the reference's value.
+  return std::isfinite(sum) ? sum / 2 : low / 2 + *middle / 2;
 }
 
 double Median(std::vector<double> values) { return MedianInPlace(values); }
@@ -39,6 +42,8 @@ double QuantileOfSorted(const std::vector<double>& sorted, double q) {
   const auto lower = static_cast<std::size_t>(position);
   if (lower + 1 >= sorted.size()) return sorted.back();
   const double fraction = position - static_cast<double>(lower);
+  // Also keeps an infinite ratio from turning into inf - inf or 0 * inf (NaN).
+  if (fraction == 0 || sorted[lower + 1] == sorted[lower]) return sorted[lower];
   return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower]);
 }
 

@@ -1,132 +1,187 @@
 // Reading a saved JSON report back (for `squarebench compare`), refusing anything malformed.
 #include "harness/report_reader.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "harness/checked_json.h"
+#include "harness/sizes.h"
 
 namespace sqb {
 namespace {
 
-using Json = nlohmann::json;
+constexpr JsonLimits kLimits{.max_depth = kMaxReportDepth,
+                             .max_values = kMaxReportValues,
+                             .max_string_bytes = kMaxReportStringBytes};
 
-// Field access that turns any missing or mistyped field into one clear message.
-template <typename T>
-T Get(const Json& j, const char* key, const std::string& where) {
-  const auto it = j.find(key);
-  if (it == j.end()) throw ReportError(fmt::format("{}: missing field '{}'", where, key));
-  try {
-    return it->get<T>();
-  } catch (const Json::exception&) {
-    throw ReportError(fmt::format("{}: field '{}' has the wrong type", where, key));
-  }
+// Indexed by the OneOf() calls below, whose names (those RenderJson writes) come in this order.
+constexpr std::array kStatuses = {CellStatus::kOk, CellStatus::kFailed, CellStatus::kError,
+                                  CellStatus::kSkipped};
+constexpr std::array kBindings = {Binding::kNone, Binding::kCores};
+constexpr std::array kOperations = {Operation::kSquare, Operation::kCopy};
+constexpr std::array kDTypes = {DType::kF32, DType::kF64};
+
+std::string OptionalString(const CheckedJson& j, std::string_view key) {
+  const auto field = j.OptionalField(key);
+  return field ? field->String() : "";
 }
 
-std::vector<std::pair<std::string, std::string>> Pairs(const Json& j, const char* key,
-                                                       const std::string& where) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  const Json object = Get<Json>(j, key, where);  // named: a temporary would die before the loop
-  if (!object.is_object()) throw ReportError(fmt::format("{}: '{}' is not an object", where, key));
-  for (const auto& [k, v] : object.items())
-    pairs.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
-  return pairs;
-}
-
-Timing ReadTiming(const Json& j, const std::string& where) {
+Timing ReadTiming(const CheckedJson& j) {
   Timing t;
-  t.samples = Get<std::vector<double>>(j, "samples_s", where);
+  for (const CheckedJson& s : j.Field("samples_s").Elements(kMaxSamplesPerSeries))
+    t.samples.push_back(s.Positive());
   if (!t.samples.empty()) t.stats = Summarize(t.samples);
   return t;
 }
 
-template <typename E>
-E ParseName(const std::string& text, std::initializer_list<E> values, const std::string& where,
-            const char* field) {
-  for (E v : values)
-    if (Name(v) == text) return v;
-  throw ReportError(fmt::format("{}: unknown {} '{}'", where, field, text));
-}
-
-CellRecord ReadCell(const Json& j, const std::string& where) {
+CellRecord ReadCell(const CheckedJson& j) {
   CellRecord c;
   CellParams& p = c.params;
-  p.backend = Get<std::string>(j, "backend", where);
-  p.executor = Get<std::string>(j, "executor", where);
-  p.chunk_kernel = Get<std::string>(j, "chunk_kernel", where);
-  p.variant = Get<std::string>(j, "variant", where);
-  const auto dtype = ParseDType(Get<std::string>(j, "dtype", where));
-  if (!dtype) throw ReportError(where + ": unknown dtype");
-  p.dtype = *dtype;
-  p.elements = Get<std::uint64_t>(j, "elements", where);
-  p.offset = Get<std::uint64_t>(j, "offset", where);
-  p.threads = Get<int>(j, "threads", where);
-  p.binding = ParseName(Get<std::string>(j, "binding", where), {Binding::kNone, Binding::kCores},
-                        where, "binding");
-  p.knobs = Get<std::map<std::string, std::string>>(j, "knobs", where);
-  c.level = Get<std::string>(j, "level", where);
-  c.ceiling_set = j.value("ceiling_set", "");
-  c.operation =
-      Get<std::string>(j, "operation", where) == "copy" ? Operation::kCopy : Operation::kSquare;
-  c.status =
-      ParseName(Get<std::string>(j, "status", where),
-                {CellStatus::kOk, CellStatus::kFailed, CellStatus::kError, CellStatus::kSkipped},
-                where, "status");
-  c.message = Get<std::string>(j, "message", where);
-  c.placement = j.value("placement", "");
-  c.summary = j.value("summary", "");
-  c.calls_per_sample = Get<std::uint64_t>(j, "calls_per_sample", where);
-  c.wall = ReadTiming(Get<Json>(j, "wall", where), where + " wall");
-  if (j.contains("kernel_only"))
-    c.kernel_only = ReadTiming(j["kernel_only"], where + " kernel_only");
-  for (const Json& e : j.value("events", Json::array())) {
-    c.events.push_back({Get<std::string>(e, "name", where + " event"),
-                        Get<double>(e, "per_call", where + " event"),
-                        Get<double>(e, "cost_s", where + " event")});
+  p.backend = j.Field("backend").String();
+  if (p.backend.empty()) j.Field("backend").Fail("must not be empty");
+  p.executor = j.Field("executor").String();
+  p.chunk_kernel = j.Field("chunk_kernel").String();
+  p.variant = j.Field("variant").String();
+  c.operation = kOperations[j.Field("operation").OneOf({"square", "copy"})];
+  p.dtype = kDTypes[j.Field("dtype").OneOf({"f32", "f64"})];
+  c.status = kStatuses[j.Field("status").OneOf({"OK", "FAILED", "ERROR", "SKIPPED"})];
+  // A backend that cannot run on this machine is recorded before any size is chosen.
+  const CheckedJson elements = j.Field("elements");
+  p.elements = elements.Integer(0, kMaxElements);
+  if (p.elements == 0 && c.status != CellStatus::kSkipped)
+    elements.Fail("must be >= 1 (0 only in a SKIPPED cell)");
+  p.offset = j.Field("offset").Integer(0, kMaxReportOffset);
+  const CheckedJson level = j.Field("level");
+  c.level = level.String();
+  if (p.elements == 0) {
+    if (!c.level.empty()) level.Fail("must be \"\" when elements is 0");
+  } else {
+    level.OneOf({"L1", "L2", "L3", "L1+", "L2+", "L3+", "DRAM"});
   }
-  c.flags = Get<std::vector<std::string>>(j, "flags", where);
+  c.ceiling_set = OptionalString(j, "ceiling_set");
+  p.threads = static_cast<int>(j.Field("threads").Integer(1, kMaxReportThreads));
+  p.binding = kBindings[j.Field("binding").OneOf({"none", "cores"})];
+  for (auto& [k, v] : j.Field("knobs").StringMap()) p.knobs.emplace(std::move(k), std::move(v));
+  c.message = j.Field("message").String();
+  c.placement = OptionalString(j, "placement");
+  c.summary = OptionalString(j, "summary");
+  const CheckedJson calls = j.Field("calls_per_sample");
+  c.calls_per_sample = calls.Integer(0, kMaxCallsPerSample);
+  c.wall = ReadTiming(j.Field("wall"));
+  if (c.calls_per_sample == 0 && !c.wall.samples.empty())
+    calls.Fail("must be >= 1 when wall.samples_s is not empty");
+  if (const auto kernel_only = j.OptionalField("kernel_only"))
+    c.kernel_only = ReadTiming(*kernel_only);
+  if (const auto events = j.OptionalField("events")) {
+    for (const CheckedJson& e : events->Elements())
+      c.events.push_back({e.Field("name").String(), e.Field("per_call").NonNegative(),
+                          e.Field("cost_s").NonNegative()});
+  }
+  c.flags = j.Field("flags").Strings();
   return c;
+}
+
+Report ReadDocument(const nlohmann::json& j) {
+  const CheckedJson root(j);
+  const bool ours = j.is_object() && j.contains("schema_version") && j.find("tool") != j.end() &&
+                    *j.find("tool") == "squarebench";
+  if (!ours) root.Fail("not a squarebench report");
+  Report r;
+  const std::uint64_t version =
+      root.Field("schema_version").Integer(1, std::numeric_limits<int>::max());
+  if (version > static_cast<std::uint64_t>(kSchemaVersion))
+    root.Fail(fmt::format("schema_version {} is newer than this squarebench reads ({})", version,
+                          kSchemaVersion));
+  r.schema_version = static_cast<int>(version);
+  r.tool_version = root.Field("tool_version").String();
+  r.complete = root.Field("complete").Bool();
+  r.started_utc = root.Field("started_utc").String();
+  r.wall_seconds = root.Field("wall_seconds").NonNegative();
+  r.command_line = root.Field("command_line").Strings();
+  r.environment = root.Field("environment").StringMap();
+  r.settings = root.Field("settings").StringMap();
+  const CheckedJson fingerprint = root.Field("fingerprint");
+  r.fingerprint.fields = fingerprint.Field("fields").StringMap();
+  r.fingerprint.warnings = fingerprint.Field("warnings").Strings();
+  r.notes = root.Field("notes").Strings();
+  for (const CheckedJson& cell : root.Field("cells").Elements()) r.cells.push_back(ReadCell(cell));
+  return r;
+}
+
+// Closes a file descriptor when it goes out of scope.
+struct FdCloser {
+  int fd;
+  ~FdCloser() { close(fd); }
+};
+
+std::string_view FileKind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  return "not a regular file";
+}
+
+// The whole file, refusing anything but a regular file of at most kMaxReportBytes. O_NONBLOCK:
+// opening a FIFO must not wait for a writer; it is then refused like any non-regular file.
+std::string ReadCapped(const std::string& path, const std::string& name) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) throw ReportError(fmt::format("{}: cannot open ({})", name, std::strerror(errno)));
+  const FdCloser closer{fd};
+  struct stat st {};
+  if (fstat(fd, &st) != 0)
+    throw ReportError(fmt::format("{}: cannot open ({})", name, std::strerror(errno)));
+  if (!S_ISREG(st.st_mode))
+    throw ReportError(fmt::format("{}: not a regular file ({})", name, FileKind(st.st_mode)));
+  const auto too_large = [&](std::uint64_t bytes) {
+    return ReportError(fmt::format("{}: too large ({} bytes; a report is at most {} MiB)", name,
+                                   bytes, kMaxReportBytes >> 20));
+  };
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxReportBytes) throw too_large(st.st_size);
+  // One byte more than the size: a full buffer means the file grew since fstat.
+  std::string text(static_cast<std::size_t>(st.st_size) + 1, '\0');
+  std::size_t used = 0;
+  for (;;) {
+    if (used == text.size()) {
+      if (used > kMaxReportBytes) throw too_large(used);
+      text.resize(std::min<std::size_t>(2 * used, kMaxReportBytes + 1));
+    }
+    const ssize_t n = read(fd, text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw ReportError(fmt::format("{}: cannot read ({})", name, std::strerror(errno)));
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  text.resize(used);
+  return text;
 }
 
 }  // namespace
 
-Report ReadReport(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ReportError(fmt::format("{}: cannot open (no such file or not readable)", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().find_first_not_of(" \t\r\n") == std::string::npos)
-    throw ReportError(fmt::format("{}: empty file", path));
-  Json j;
+Report ParseReport(std::string_view text, const std::string& name) {
+  const std::string who = OneLine(name);
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    throw ReportError(fmt::format("{}: empty file", who));
   try {
-    j = Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
-    throw ReportError(fmt::format("{}: not valid JSON (truncated?) at byte {}", path, e.byte));
+    return ReadDocument(ParseJson(text, kLimits));
+  } catch (const JsonCheckError& e) {
+    throw ReportError(fmt::format("{}: {}", who, e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    // Not expected (every read above is checked), but never let one escape.
+    throw ReportError(fmt::format("{}: cannot read ({})", who, OneLine(e.what())));
   }
-  if (!j.is_object() || j.value("tool", "") != "squarebench" || !j.contains("schema_version"))
-    throw ReportError(fmt::format("{}: not a squarebench report", path));
-  Report r;
-  r.schema_version = Get<int>(j, "schema_version", path);
-  if (r.schema_version > kSchemaVersion)
-    throw ReportError(fmt::format("{}: schema_version {} is newer than this squarebench reads ({})",
-                                  path, r.schema_version, kSchemaVersion));
-  r.tool_version = Get<std::string>(j, "tool_version", path);
-  r.complete = Get<bool>(j, "complete", path);
-  r.started_utc = Get<std::string>(j, "started_utc", path);
-  r.wall_seconds = Get<double>(j, "wall_seconds", path);
-  r.command_line = Get<std::vector<std::string>>(j, "command_line", path);
-  r.environment = Pairs(j, "environment", path);
-  r.settings = Pairs(j, "settings", path);
-  const Json fingerprint = Get<Json>(j, "fingerprint", path);
-  r.fingerprint.fields = Pairs(fingerprint, "fields", path + " fingerprint");
-  r.fingerprint.warnings = Get<std::vector<std::string>>(fingerprint, "warnings", path);
-  r.notes = Get<std::vector<std::string>>(j, "notes", path);
-  const Json cells = Get<Json>(j, "cells", path);
-  if (!cells.is_array()) throw ReportError(fmt::format("{}: 'cells' is not an array", path));
-  for (std::size_t i = 0; i < cells.size(); ++i)
-    r.cells.push_back(ReadCell(cells[i], fmt::format("{}: cell {}", path, i)));
-  return r;
+}
+
+Report ReadReport(const std::string& path) {
+  return ParseReport(ReadCapped(path, OneLine(path)), path);
 }
 
 }  // namespace sqb

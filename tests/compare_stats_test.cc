@@ -132,6 +132,24 @@ TEST(BootstrapMedianRatioTest, RejectsBadArguments) {
   EXPECT_THROW(BootstrapMedianRatio(kA9, kB9, 100, 1, 0.0), std::invalid_argument);
 }
 
+// Positive, finite, but extreme: times as a hostile report may hold them. No NaN may come out
+// (NaN among the resampled ratios would break the sort that orders them).
+TEST(BootstrapMedianRatioTest, ExtremeTimesGiveNoNan) {
+  const std::vector<double> huge(16, 1.5e308);  // an even count: the middle two would sum to inf
+  const RatioInterval same = BootstrapMedianRatio(huge, huge, 100, 1);
+  EXPECT_EQ(same.ratio, 1.0);
+  EXPECT_EQ(same.low, 1.0);
+  EXPECT_EQ(same.high, 1.0);
+  const std::vector<double> tiny(16, 1e-300);
+  const RatioInterval over = BootstrapMedianRatio(tiny, huge, 100, 1);  // huge / tiny: inf
+  EXPECT_EQ(over.ratio, INFINITY);
+  EXPECT_EQ(over.low, INFINITY);
+  EXPECT_EQ(over.high, INFINITY);
+  const RatioInterval under = BootstrapMedianRatio(huge, tiny, 100, 1);  // tiny / huge: 0
+  EXPECT_EQ(under.ratio, 0.0);
+  EXPECT_EQ(under.high, 0.0);
+}
+
 TEST(BenjaminiHochbergTest, MatchesScipy) {
   const std::vector<double> expected = {
       0.04, 0.064, 0.064, 0.04, 0.26666666666666666, 0.064, 0.9, 0.5714285714285714};

@@ -2,6 +2,7 @@
 // listed.
 #include "harness/compare.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -130,6 +131,65 @@ TEST(Compare, FailedCellsAreNotComparedButListed) {
   EXPECT_EQ(c.cells.size(), 5u);
   ASSERT_EQ(c.not_comparable.size(), 1u);
   EXPECT_NE(c.not_comparable[0].find("FAILED"), std::string::npos);
+}
+
+// Extreme times and sizes a report may hold: a result, never NaN from 0 / 0 or inf / inf.
+TEST(Compare, ExtremeTimesAndSizesGiveNoNan) {
+  Report a = MakeReport(1.0), b = MakeReport(1.0);
+  for (Report* r : {&a, &b}) {
+    for (CellRecord& c : r->cells) {
+      c.params.elements = std::uint64_t{1} << 48;  // seconds per byte of 5e-324 s underflow to 0
+      c.wall.samples.assign(16, 5e-324);
+      c.wall.stats = Summarize(c.wall.samples);
+    }
+  }
+  for (const auto& cell : Compare(a, b, {}).cells) {
+    EXPECT_EQ(cell.ratio.ratio, 1.0) << cell.key;
+    EXPECT_EQ(cell.ratio.low, 1.0) << cell.key;
+    EXPECT_EQ(cell.ratio.high, 1.0) << cell.key;
+  }
+  for (CellRecord& c : b.cells) c.wall.samples.assign(16, 1.5e308);  // their sum overflows
+  const Comparison c = Compare(a, b, {});
+  for (const auto& cell : c.cells) {
+    EXPECT_EQ(cell.ratio.ratio, 0.0) << cell.key;  // B is slower beyond any double
+    EXPECT_FALSE(std::isnan(cell.ratio.low) || std::isnan(cell.ratio.high)) << cell.key;
+  }
+  for (Format f : {Format::kTable, Format::kMarkdown, Format::kJson})
+    EXPECT_FALSE(RenderComparison(c, f).empty());
+}
+
+TEST(Compare, BytesOfHugeSizesDoNotWrapAround) {
+  // 2 * 4 * 2^61 bytes overflow 64 bits (to 0): matched by level, B moves twice A's bytes.
+  const Comparison c =
+      Compare(MakeReport(1.0, std::uint64_t{1} << 60, 1 << 20),
+              MakeReport(1.0, std::uint64_t{1} << 61, 1 << 20), {.match = MatchBy::kLevel});
+  for (const auto& cell : c.cells) {
+    const double expected = cell.level == "L1" ? 2.0 : 1.0;
+    EXPECT_NEAR(cell.ratio.ratio, expected, 1e-9) << cell.key;
+  }
+}
+
+TEST(Compare, TooManyBootstrapDrawsAreRefusedBeforeAnyIsMade) {
+  CompareOptions o;
+  o.resamples = 1 << 30;  // x 30 samples per cell: over kMaxBootstrapDraws at the first cell
+  EXPECT_THROW(Compare(MakeReport(1.0), MakeReport(1.0), o), CompareError);
+}
+
+TEST(Compare, ManyFingerprintFieldsAreComparedInLinearithmicTime) {
+  Report a = MakeReport(1.0), b = MakeReport(1.0);
+  for (int i = 0; i < 100000; ++i) {
+    a.fingerprint.fields.emplace_back(fmt::format("field.{}", i), "x");
+    b.fingerprint.fields.emplace_back(fmt::format("field.{}", i + 50000), "y");
+  }
+  const Comparison c = Compare(a, b, {});          // in quadratic time, this took minutes
+  EXPECT_EQ(c.not_like_for_like.size(), 150000u);  // only in A, in both but not equal, only in B
+}
+
+TEST(Compare, ALongKeyDoesNotWidenEveryRow) {
+  Report a = MakeReport(1.0);
+  a.cells[0].params.knobs["note"] = std::string(100000, 'x');
+  const std::string table = RenderComparison(Compare(a, a, {}), Format::kTable);
+  EXPECT_LT(table.size(), 100000u + 6 * 300);
 }
 
 TEST(Compare, RenderingsNameEveryCell) {
