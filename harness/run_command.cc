@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 
 #include "harness/build_info.h"
 #include "harness/cache_probe.h"
@@ -117,13 +118,20 @@ std::vector<std::string> Plot(const std::string& report_json) {
 }
 
 // Saves the report as <dir>/<UTC start>.{json,md}: the JSON takes a name no other file has (a
-// suffix keeps two runs of one second apart), the plots and the Markdown follow it.
+// suffix keeps two runs of one second apart), the plots and the Markdown follow it. A failed plot
+// still leaves the Markdown, then throws.
 void SaveReport(Report& report, const std::string& dir, std::time_t started, bool plot) {
   const std::string stem =
       WriteNewOutput(dir + "/" + UtcTime(started, "%Y-%m-%dT%H%M%SZ"), ".json", RenderJson(report));
-  if (plot) report.images = Plot(stem + ".json");
+  std::optional<OutputError> plot_error;
+  try {
+    if (plot) report.images = Plot(stem + ".json");
+  } catch (const OutputError& e) {
+    plot_error = e;
+  }
   WriteOutput(stem + ".md", RenderMarkdown(report));
   std::fprintf(stderr, "squarebench: report saved to %s.{json,md}\n", stem.c_str());
+  if (plot_error) throw *plot_error;
 }
 
 int StoppedBeforeMeasuring() {
