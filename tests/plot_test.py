@@ -1,5 +1,6 @@
 # tools/plot.py on the committed small report: its images exist and are non-trivial; bad input exits 2.
 
+import json
 import os
 import stat
 import subprocess
@@ -93,6 +94,21 @@ class PlotScriptTest(unittest.TestCase):
     def test_missing_file_exits_2(self):
         with tempfile.TemporaryDirectory() as tmp:
             self.assert_bad_input(Path(tmp) / "no_such_report.json")
+
+    def test_hostile_json_exits_2_in_one_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            nested = Path(tmp) / "nested.json"
+            nested.write_text("[" * 100000, encoding="utf-8")
+            self.assert_bad_input(nested)
+            malformed = Path(tmp) / "malformed.json"
+            report = json.loads(REPORT.read_text(encoding="utf-8"))
+            for cell in report["cells"]:
+                cell["threads"] = "two"
+                cell["level"] = []
+            report["fingerprint"] = []
+            malformed.write_text(json.dumps(report), encoding="utf-8")
+            self.assert_bad_input(malformed)
+            self.assert_bad_input(Path(tmp))  # a folder
 
     def test_json_that_is_not_a_report_exits_2(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -19,6 +19,7 @@ CACHE_FIELDS = (("cache.l1d", "L1d"), ("cache.l2", "L2"), ("cache.l3", "L3"))
 UNIT_BYTES = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
 CEILING_GREYS = ("0.35", "0.65", "0.5", "0.8")
 MARKERS = "osD^vPX"  # 7 against 10 colours: 70 series before a pair repeats
+MAX_REPORT_BYTES = 64 << 20  # as squarebench compare reads
 
 
 def fail(message, code=2):
@@ -29,13 +30,17 @@ def fail(message, code=2):
 def load_report(path):
     """Returns the report at path with only its OK cells (at least one); exits 2 otherwise."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            fail(f"cannot read {path}: not a regular file")
+        if os.stat(path).st_size > MAX_REPORT_BYTES:
+            fail(f"cannot read {path}: larger than {MAX_REPORT_BYTES >> 20} MiB")
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         fail(f"cannot read {path}: {getattr(e, 'strerror', None) or e}")
     try:
         report = json.loads(text)
-    except json.JSONDecodeError as e:
-        fail(f"{path} is not JSON: {e}")
+    except (json.JSONDecodeError, RecursionError) as e:
+        fail(f"{path} is not JSON (or nested too deep): {str(e).splitlines()[0]}")
     if not isinstance(report, dict) or report.get("tool") != "squarebench":
         fail(f"{path} is not a squarebench report (no \"tool\": \"squarebench\")")
     version = report.get("schema_version")
@@ -320,8 +325,13 @@ def main(argv=None):
     except OSError as e:
         fail(f"cannot create {out_dir}: {e.strerror}", 1)
     stem = Path(args.report).stem
-    for name, fig in (("throughput", plot_throughput(plt, ticker, report)),
-                      ("scaling", plot_scaling(plt, report))):
+    try:
+        figures = (("throughput", plot_throughput(plt, ticker, report)),
+                   ("scaling", plot_scaling(plt, report)))
+    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError, OverflowError) as e:
+        fail(f"{args.report}: a field this script reads is missing or malformed "
+             f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})")
+    for name, fig in figures:
         if fig is None:
             continue
         for fmt in formats:
