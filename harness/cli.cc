@@ -17,6 +17,7 @@
 #include "harness/compare_command.h"
 #include "harness/output_file.h"
 #include "harness/registry.h"
+#include "harness/report_reader.h"
 #include "harness/run_command.h"
 #include "harness/sizes.h"
 #include "harness/stop_signals.h"
@@ -55,6 +56,9 @@ void RefuseDuplicates(const std::string& option, const std::vector<std::string>&
                              : fmt::format("{}: '{}' and '{}' are the same value", option,
                                            items[j], items[i]));
 }
+
+// A sample of 100 s of 1 ns calls is 1e11 calls, within what a report may hold (2^40).
+constexpr double kMaxMinTimeS = 100;
 
 template <typename T>
 T ParseNumber(const std::string& text, const char* what) {
@@ -143,7 +147,13 @@ struct RawRunOptions {
     if (samples < kMinSamples)
       throw UsageError(
           fmt::format("--samples {}: at least {} samples are always taken", samples, kMinSamples));
-    if (!(min_time > 0)) throw UsageError(fmt::format("--min-time {}: must be > 0", min_time));
+    // What a run writes, compare must read back: the reader's limits bound these two.
+    if (samples > static_cast<int>(kMaxSamplesPerSeries))
+      throw UsageError(fmt::format("--samples {}: at most {} (what a report may hold)", samples,
+                                   kMaxSamplesPerSeries));
+    if (!(min_time > 0 && min_time <= kMaxMinTimeS))
+      throw UsageError(fmt::format("--min-time {}: must be > 0 and at most {} s", min_time,
+                                   kMaxMinTimeS));
     if (!(max_time > 0)) throw UsageError(fmt::format("--max-time {}: must be > 0", max_time));
     c.measure.samples = samples;
     c.measure.min_time_s = min_time;
@@ -281,13 +291,14 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
     }
   }
   run.add_option("--samples", o.samples,
-                 fmt::format("Samples per cell, at least {} (default: {}; --max-time may cut it, "
+                 fmt::format("Samples per cell, {}..{} (default: {}; --max-time may cut it, "
                              "never below {})",
-                             kMinSamples, MeasureSettings{}.samples, kMinSamples));
+                             kMinSamples, kMaxSamplesPerSeries, MeasureSettings{}.samples,
+                             kMinSamples));
   run.add_option("--min-time", o.min_time,
-                 fmt::format("Seconds per sample, at least (default: {}; and >= 1000x the timer "
-                             "resolution)",
-                             MeasureSettings{}.min_time_s));
+                 fmt::format("Seconds a sample lasts at least, at most {} (default: {}; and >= 1000x "
+                             "the timer resolution)",
+                             kMaxMinTimeS, MeasureSettings{}.min_time_s));
   run.add_option("--max-time", o.max_time,
                  fmt::format("Seconds of measuring per cell, budget (default: {})",
                              MeasureSettings{}.max_time_s));

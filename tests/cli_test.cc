@@ -42,6 +42,8 @@ TEST_F(CliTest, EveryBadInputIsOneLineExitTwoAndNoFile) {
       {"--min-time", "-1"},
       {"--max-time", "0"},
       {"--samples", "5"},
+      {"--samples", "10001"},  // more than a report may hold
+      {"--min-time", "101"},
       {"--format", "xml"},
       {"--bogus"},
       {"--sizes", "1Ki", "--levels", "L1"},
