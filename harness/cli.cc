@@ -51,10 +51,10 @@ void RefuseDuplicates(const std::string& option, const std::vector<std::string>&
   for (std::size_t i = 0; i < values.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (values[i] == values[j])
-        throw UsageError(items[i] == items[j]
-                             ? fmt::format("{}: '{}' is given twice", option, items[i])
-                             : fmt::format("{}: '{}' and '{}' are the same value", option,
-                                           items[j], items[i]));
+        throw UsageError(
+            items[i] == items[j]
+                ? fmt::format("{}: '{}' is given twice", option, items[i])
+                : fmt::format("{}: '{}' and '{}' are the same value", option, items[j], items[i]));
 }
 
 // A sample of 100 s of 1 ns calls is 1e11 calls, within what a report may hold (2^40).
@@ -94,10 +94,13 @@ struct RawRunOptions {
 
  private:
   void SplitLists() {
-    for (const auto& [option, list] :
-         {std::pair{"--backends", &backends}, {"--dtype", &dtypes}, {"--sizes", &sizes},
-          {"--levels", &levels}, {"--threads", &threads}, {"--bind", &bindings},
-          {"--offset", &offsets}})
+    for (const auto& [option, list] : {std::pair{"--backends", &backends},
+                                       {"--dtype", &dtypes},
+                                       {"--sizes", &sizes},
+                                       {"--levels", &levels},
+                                       {"--threads", &threads},
+                                       {"--bind", &bindings},
+                                       {"--offset", &offsets}})
       SplitList(option, list);
     for (auto& [name, values] : knobs) SplitList("--" + name, &values);
   }
@@ -152,8 +155,8 @@ struct RawRunOptions {
       throw UsageError(fmt::format("--samples {}: at most {} (what a report may hold)", samples,
                                    kMaxSamplesPerSeries));
     if (!(min_time > 0 && min_time <= kMaxMinTimeS))
-      throw UsageError(fmt::format("--min-time {}: must be > 0 and at most {} s", min_time,
-                                   kMaxMinTimeS));
+      throw UsageError(
+          fmt::format("--min-time {}: must be > 0 and at most {} s", min_time, kMaxMinTimeS));
     if (!(max_time > 0)) throw UsageError(fmt::format("--max-time {}: must be > 0", max_time));
     c.measure.samples = samples;
     c.measure.min_time_s = min_time;
@@ -290,15 +293,16 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
                                  range, knob.default_value));
     }
   }
-  run.add_option("--samples", o.samples,
-                 fmt::format("Samples per cell, {}..{} (default: {}; --max-time may cut it, "
-                             "never below {})",
-                             kMinSamples, kMaxSamplesPerSeries, MeasureSettings{}.samples,
-                             kMinSamples));
-  run.add_option("--min-time", o.min_time,
-                 fmt::format("Seconds a sample lasts at least, at most {} (default: {}; and >= 1000x "
-                             "the timer resolution)",
-                             kMaxMinTimeS, MeasureSettings{}.min_time_s));
+  run.add_option(
+      "--samples", o.samples,
+      fmt::format("Samples per cell, {}..{} (default: {}; --max-time may cut it, "
+                  "never below {})",
+                  kMinSamples, kMaxSamplesPerSeries, MeasureSettings{}.samples, kMinSamples));
+  run.add_option(
+      "--min-time", o.min_time,
+      fmt::format("Seconds a sample lasts at least, at most {} (default: {}; and >= 1000x "
+                  "the timer resolution)",
+                  kMaxMinTimeS, MeasureSettings{}.min_time_s));
   run.add_option("--max-time", o.max_time,
                  fmt::format("Seconds of measuring per cell, budget (default: {})",
                              MeasureSettings{}.max_time_s));

@@ -178,7 +178,8 @@ int RunBenchmarks(const RunCommand& command) {
     std::error_code ec;
     std::filesystem::create_directories(save_dir, ec);
     if (ec)
-      throw UsageError(fmt::format("--results-dir: cannot create '{}': {}", save_dir, ec.message()));
+      throw UsageError(
+          fmt::format("--results-dir: cannot create '{}': {}", save_dir, ec.message()));
     const std::string why = CheckWritable(save_dir + "/report.json");
     if (!why.empty()) throw UsageError("--results-dir: " + why);
   }

@@ -18,8 +18,8 @@ struct RunCommand {
   std::string results_dir = "results";
   bool save = true;
   std::vector<std::string> command_line;
-  double budget_s = 0;  // > 0: the whole run's time, cut from samples (sweep --budget)
-  bool plot = false;    // draw the saved report with tools/plot.py and embed it in the Markdown
+  double budget_s = 0;    // > 0: the whole run's time, cut from samples (sweep --budget)
+  bool plot = false;      // draw the saved report with tools/plot.py and embed it in the Markdown
   bool progress = false;  // progress lines on stderr even when it is not a terminal
 };
 

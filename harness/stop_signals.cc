@@ -27,8 +27,8 @@ bool g_ignored_at_start[std::size(kStopSignals)];
 __attribute__((constructor(101))) void NoteIgnoredSignals() {
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     struct sigaction old {};
-    g_ignored_at_start[i] = sigaction(kStopSignals[i], nullptr, &old) == 0 &&
-                            old.sa_handler == SIG_IGN;
+    g_ignored_at_start[i] =
+        sigaction(kStopSignals[i], nullptr, &old) == 0 && old.sa_handler == SIG_IGN;
   }
 }
 

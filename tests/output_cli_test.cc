@@ -18,8 +18,9 @@ using sqb::testing::Slurp;
 
 // A quick run; `extra` picks the output.
 std::vector<std::string> QuickRun(std::vector<std::string> extra) {
-  std::vector<std::string> args = {"run",       "--backends", "serial", "--sizes",     "1Ki",
-                                   "--max-time", "0.01",      "--format", "json", "--no-ceilings"};
+  std::vector<std::string> args = {"run",  "--backends",   "serial", "--sizes",
+                                   "1Ki",  "--max-time",   "0.01",   "--format",
+                                   "json", "--no-ceilings"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }

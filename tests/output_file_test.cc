@@ -117,8 +117,8 @@ TEST_F(OutputFileTest, WritersRacingForOneNameEachGetTheirOwnFile) {
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       for (int i = 0; i < kEach; ++i)
-        stems[w].push_back(WriteNewOutput((dir_ / "same").string(), ".json",
-                                          std::to_string(w * kEach + i)));
+        stems[w].push_back(
+            WriteNewOutput((dir_ / "same").string(), ".json", std::to_string(w * kEach + i)));
     });
   }
   for (auto& t : writers) t.join();

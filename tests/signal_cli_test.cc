@@ -15,9 +15,9 @@ using sqb::testing::Slurp;
 
 // Each group takes >= 30 samples of >= 50 ms: a signal sent when the second group starts always
 // finds the run still measuring.
-const std::vector<std::string> kLongRun = {"--backends", "serial", "--no-ceilings", "--samples",
-                                           "30", "--max-time", "30", "--min-time", "0.05",
-                                           "--progress"};
+const std::vector<std::string> kLongRun = {
+    "--backends", "serial", "--no-ceilings", "--samples", "30",
+    "--max-time", "30",     "--min-time",    "0.05",      "--progress"};
 
 class SignalTest : public CliTest {
  protected:

@@ -45,8 +45,8 @@ inline pid_t StartBinary(const char* binary, const std::vector<std::string>& arg
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const std::string out = options.stdout_path.empty() ? (dir / "stdout").string()
-                                                      : options.stdout_path;
+  const std::string out =
+      options.stdout_path.empty() ? (dir / "stdout").string() : options.stdout_path;
   const std::string err = (dir / "stderr").string();
   unlink(err.c_str());  // a previous run's lines must not be mistaken for this one's
   const pid_t pid = fork();
