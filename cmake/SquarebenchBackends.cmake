@@ -1,13 +1,45 @@
 # sqb_add_backend(): one line per backend in backends/CMakeLists.txt; sqb_link_backends() links all.
+#
+# sqb_add_backend(<name> SOURCES <files>... [ALWAYS] [FIND <find_package arguments>...]
+#                 [PACKAGE <where to get it>] [LIBRARIES <targets>...])
+# builds <name> from its own folder, seeing only the backend API (include/squarebench/), its own
+# folder and the LIBRARIES it names. FIND runs find_package(<arguments> QUIET GLOBAL); when it
+# finds nothing, or the user set SQB_BACKEND_<NAME>=OFF, the backend is left out with one
+# configure line saying why. ALWAYS backends (serial, scalar) have no switch and no FIND.
 
 # Each backend is an OBJECT library, linked directly into every executable, so the linker keeps
 # its self-registration (a static library would drop the unreferenced object files).
 function(sqb_add_backend name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "ALWAYS" "PACKAGE" "SOURCES;FIND;LIBRARIES" ${ARGN})
+  string(TOUPPER "${name}" upper)
+  if(NOT ARG_ALWAYS)
+    option(SQB_BACKEND_${upper} "Build the ${name} backend when its library is found" ON)
+    if(NOT SQB_BACKEND_${upper})
+      message(STATUS "Backend ${name}: not built (SQB_BACKEND_${upper} is OFF)")
+      return()
+    endif()
+  endif()
+  if(ARG_FIND)
+    list(GET ARG_FIND 0 package)
+    find_package(${ARG_FIND} QUIET GLOBAL)
+    if(NOT ${package}_FOUND)
+      set(hint "")
+      if(ARG_PACKAGE)
+        set(hint " (${ARG_PACKAGE})")
+      endif()
+      message(STATUS "Backend ${name}: not built, find_package(${package}) found nothing${hint}")
+      return()
+    endif()
+  endif()
   set(target sqb_backend_${name})
   add_library(${target} OBJECT ${ARG_SOURCES})
-  target_link_libraries(${target} PUBLIC sqb_harness ${ARG_LIBRARIES})
+  list(GET ARG_SOURCES 0 first)
+  get_filename_component(folder "${first}" DIRECTORY)
+  target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/${folder})
+  target_link_libraries(${target} PUBLIC sqb_api ${ARG_LIBRARIES})
   set_property(GLOBAL APPEND PROPERTY SQB_BACKEND_TARGETS ${target})
+  set_property(GLOBAL APPEND PROPERTY SQB_BACKEND_NAMES ${name})
+  message(STATUS "Backend ${name}: built")
 endfunction()
 
 function(sqb_link_backends target)

@@ -1,5 +1,5 @@
 // Thread pinning that never leaks: pin a thread for a batch, then give it back its original mask.
-#include "harness/affinity.h"
+#include "squarebench/affinity.h"
 
 #include <pthread.h>
 #include <sched.h>

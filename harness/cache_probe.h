@@ -7,6 +7,8 @@
 #include <optional>
 #include <vector>
 
+#include "squarebench/caches.h"
+
 namespace sqb {
 
 // Read bandwidth of one thread over a buffer of `bytes`, sizes ascending by doubling.
@@ -28,7 +30,5 @@ struct LastLevelCache {
 };
 const LastLevelCache& MeasuredLastLevelCache();
 
-// The last-level cache size the level rules use: MeasuredLastLevelCache().effective.
-std::uint64_t EffectiveLastLevelBytes();
 
 }  // namespace sqb

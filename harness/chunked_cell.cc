@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <string>
 
-#include "harness/page_buffer.h"
+#include "squarebench/page_buffer.h"
 
 namespace sqb {
 namespace {

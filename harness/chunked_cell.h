@@ -3,8 +3,8 @@
 
 #include <memory>
 
-#include "harness/backend.h"
-#include "harness/executor.h"
+#include "squarebench/backend.h"
+#include "squarebench/executor.h"
 
 namespace sqb {
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <thread>
 
-#include "harness/affinity.h"
+#include "squarebench/affinity.h"
 #include "harness/build_info.h"
 #include "harness/compare_command.h"
 #include "harness/output_file.h"

@@ -1,15 +1,9 @@
-// The harness's one clock, and its measured resolution and per-reading overhead.
+// The clock's measured resolution and per-reading overhead.
 #pragma once
 
-#include <chrono>
+#include "squarebench/clock.h"
 
 namespace sqb {
-
-using Clock = std::chrono::steady_clock;
-
-inline double SecondsBetween(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
 
 struct TimerFacts {
   double resolution_s = 0;  // smallest non-zero step between two readings observed

@@ -1,14 +1,9 @@
 // The machine and build fingerprint (`squarebench info`), embedded in every report.
 #include "harness/fingerprint.h"
 
-#include <dlfcn.h>
 #include <fmt/format.h>
 #include <gnu/libc-version.h>
 #include <hwloc.h>
-#include <hwy/highway.h>
-#include <hwy/targets.h>
-#include <omp.h>
-#include <oneapi/tbb/version.h>
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -162,44 +157,15 @@ std::string Sanitizers() {
   return out;
 }
 
-std::string OpenMpVersion() {
-#if defined(_OPENMP)
-  static constexpr std::pair<int, const char*> kSpecs[] = {
-      {200505, "2.5"}, {200805, "3.0"}, {201107, "3.1"}, {201307, "4.0"}, {201511, "4.5"},
-      {201811, "5.0"}, {202011, "5.1"}, {202111, "5.2"}, {202411, "6.0"}};
-  std::string spec = "unknown";
-  for (const auto& [date, version] : kSpecs) {
-    if (date == _OPENMP) spec = version;
-  }
-  std::string out = fmt::format("{} ({})", spec, _OPENMP);
-  // Which runtime serves the calls (libgomp, libomp, ...): the object omp_get_max_threads is in.
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&omp_get_max_threads), &info) != 0 && info.dli_fname) {
-    const std::string_view path = info.dli_fname;
-    out += fmt::format(", {}", path.substr(path.rfind('/') + 1));
-  }
-  return out;
-#else
-  return "not compiled in";
-#endif
-}
-
 std::string VersionTriple(unsigned major, unsigned minor, unsigned patch) {
   return fmt::format("{}.{}.{}", major, minor, patch);
 }
 
 std::string OrNone(std::string_view s) { return s.empty() ? "none" : std::string(s); }
 
-// Highway targets compiled in that this CPU runs, best first: the first is what dispatch picks.
-std::string HighwayTargets() {
-  std::vector<std::string> names;
-  for (std::int64_t t : hwy::SupportedAndGeneratedTargets()) names.emplace_back(hwy::TargetName(t));
-  return fmt::format("{} (dispatch picks the first)", fmt::join(names, " "));
-}
-
 }  // namespace
 
-Fingerprint CollectFingerprint() {
+Fingerprint CollectFingerprint(const std::vector<const BackendInfo*>& backends) {
   Fingerprint fp;
   auto add = [&fp](std::string key, std::string value) {
     fp.fields.emplace_back(std::move(key), std::move(value));
@@ -302,16 +268,20 @@ Fingerprint CollectFingerprint() {
     warn.push_back(fmt::format("sanitizer build ({}): timings are not representative", sanitizers));
   }
 
-  add("lib.tbb", fmt::format("{} (header {})", TBB_runtime_version(), TBB_VERSION_STRING));
-  add("lib.openmp", OpenMpVersion());
   const unsigned hwloc_api = hwloc_get_api_version();
   add("lib.hwloc",
       "API " + VersionTriple(hwloc_api >> 16, (hwloc_api >> 8) & 0xff, hwloc_api & 0xff));
   add("lib.fmt", VersionTriple(FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100));
   add("lib.nlohmann_json", VersionTriple(NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
                                          NLOHMANN_JSON_VERSION_PATCH));
-  add("lib.highway", VersionTriple(HWY_MAJOR, HWY_MINOR, HWY_PATCH));
-  add("simd.highway_targets", HighwayTargets());
+  for (const BackendInfo* b : backends) {
+    if (!b->provenance.fingerprint) continue;
+    for (auto& [key, value] : b->provenance.fingerprint()) {
+      const bool seen = std::any_of(fp.fields.begin(), fp.fields.end(),
+                                    [&](const auto& field) { return field.first == key; });
+      if (!seen) add(std::move(key), std::move(value));
+    }
+  }
   return fp;
 }
 

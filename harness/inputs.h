@@ -3,8 +3,8 @@
 
 #include <cstdint>
 
-#include "harness/backend.h"
-#include "harness/dtype.h"
+#include "squarebench/backend.h"
+#include "squarebench/dtype.h"
 
 namespace sqb {
 

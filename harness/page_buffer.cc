@@ -1,5 +1,5 @@
 // Page-aligned host memory straight from mmap, so every cell gets fresh, untouched pages.
-#include "harness/page_buffer.h"
+#include "squarebench/page_buffer.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -14,7 +14,7 @@
 #include <string>
 #include <utility>
 
-#include "harness/backend.h"
+#include "squarebench/backend.h"
 
 namespace sqb {
 

@@ -247,7 +247,7 @@ Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
   if (o.backends.empty()) {
     for (const auto& b : Backends()) {
       if (!b.in_default_run) continue;
-      const std::string variant = b.variants.empty() ? "" : b.variants.front();
+      const std::string variant = b.variants.get().empty() ? "" : b.variants.get().front();
       const std::string why = b.unavailable_reason(variant);
       if (why.empty()) {
         backends.push_back({&b, variant});

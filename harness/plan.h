@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/backend.h"
+#include "squarebench/backend.h"
 #include "harness/record.h"
 #include "harness/sizes.h"
 

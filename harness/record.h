@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "harness/backend.h"
-#include "harness/cell_params.h"
+#include "squarebench/backend.h"
+#include "squarebench/cell_params.h"
 #include "harness/stats.h"
 
 namespace sqb {

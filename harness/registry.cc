@@ -32,19 +32,16 @@ void RejectLateRegistration(const std::string& name) {
   }
 }
 
-// What every square backend spread by `e` is rated against: the same executor copying, with glibc
-// memcpy and with the Highway copy loop's regular and streaming stores (those compiled in).
+// What every square backend spread by `e` is rated against: the same executor with each copy
+// ceiling chunk kernel compiled in, once per knob setting the kernel asks for.
 std::vector<CeilingSpec> Ceilings(const ExecutorInfo& e) {
   std::vector<CeilingSpec> specs;
-  const auto& kernels = GetStore().chunk_kernels;
-  const auto has = [&](std::string_view name) {
-    return std::any_of(kernels.begin(), kernels.end(),
-                       [&](const auto& k) { return k.name == name; });
-  };
-  if (has(kMemcpyChunkKernel)) specs.push_back({ComposeName(e.name, kMemcpyChunkKernel), {}});
-  if (has(kCopyChunkKernel))
-    for (const char* stores : {"regular", "streaming"})
-      specs.push_back({ComposeName(e.name, kCopyChunkKernel), {{"stores", stores}}});
+  for (const ChunkKernelInfo& k : GetStore().chunk_kernels) {
+    if (!k.copy_ceiling) continue;
+    const std::string name = ComposeName(e.name, k.name);
+    if (k.ceiling_knobs.empty()) specs.push_back({name, {}});
+    for (const auto& knobs : k.ceiling_knobs) specs.push_back({name, knobs});
+  }
   return specs;
 }
 
@@ -61,6 +58,16 @@ BackendInfo Compose(const ExecutorInfo& e, const ChunkKernelInfo& k) {
   b.in_default_run = e.in_default_run && k.in_default_run &&
                      (only.empty() || std::find(only.begin(), only.end(), e.name) != only.end());
   b.variants = k.variants;
+  b.provenance.fingerprint = [e, k] {
+    FingerprintLines lines;
+    if (e.provenance.fingerprint) lines = e.provenance.fingerprint();
+    if (k.provenance.fingerprint)
+      for (auto& line : k.provenance.fingerprint()) lines.push_back(std::move(line));
+    return lines;
+  };
+  b.provenance.environment_prefixes = e.provenance.environment_prefixes;
+  for (const std::string& p : k.provenance.environment_prefixes)
+    b.provenance.environment_prefixes.push_back(p);
   b.knobs = e.knobs;
   b.knobs.insert(b.knobs.end(), k.knobs.begin(), k.knobs.end());
   b.knobs.push_back(kHugePagesKnob);

@@ -43,16 +43,28 @@ std::string HostName() {
   return s;
 }
 
-std::vector<std::pair<std::string, std::string>> RuntimeEnvironment() {
+// Every backend the plan measures, its ceilings included, each once.
+std::vector<const BackendInfo*> UsedBackends(const Plan& plan) {
+  std::vector<const BackendInfo*> used;
+  for (const SizeGroup& g : plan.groups)
+    for (const PlannedCell& c : g.cells)
+      if (std::find(used.begin(), used.end(), c.backend) == used.end()) used.push_back(c.backend);
+  return used;
+}
+
+// The variables set in the environment whose names start with a prefix one of `backends` declares.
+std::vector<std::pair<std::string, std::string>> RuntimeEnvironment(
+    const std::vector<const BackendInfo*>& backends) {
   std::vector<std::pair<std::string, std::string>> env;
   for (char** e = environ; e && *e; ++e) {
     const std::string kv = *e;
-    for (const char* prefix : {"OMP_", "GOMP_", "KMP_", "TBB_"}) {
-      if (kv.rfind(prefix, 0) == 0) {
-        const auto eq = kv.find('=');
-        env.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
-      }
-    }
+    const std::string name = kv.substr(0, kv.find('='));
+    const bool wanted = std::any_of(backends.begin(), backends.end(), [&](const BackendInfo* b) {
+      const auto& prefixes = b->provenance.environment_prefixes;
+      return std::any_of(prefixes.begin(), prefixes.end(),
+                         [&](const std::string& p) { return name.rfind(p, 0) == 0; });
+    });
+    if (wanted) env.emplace_back(name, name.size() < kv.size() ? kv.substr(name.size() + 1) : "");
   }
   std::sort(env.begin(), env.end());
   return env;
@@ -190,9 +202,10 @@ int RunBenchmarks(const RunCommand& command) {
   const std::time_t started = std::time(nullptr);
   report.started_utc = UtcTime(started, "%Y-%m-%dT%H:%M:%SZ");
   report.command_line = c.command_line;
-  report.environment = RuntimeEnvironment();
+  const std::vector<const BackendInfo*> used = UsedBackends(plan);
+  report.environment = RuntimeEnvironment(used);
   report.settings = Settings(c);
-  report.fingerprint = CollectFingerprint();
+  report.fingerprint = CollectFingerprint(used);
   report.notes = plan.notes;
   report.cells = plan.skipped;
 
@@ -228,11 +241,11 @@ int ListBackends() {
                                  "default", "runs", "description / why not");
   for (const auto& b : Backends()) {
     const std::vector<std::string> variants =
-        b.variants.empty() ? std::vector<std::string>{""} : b.variants;
+        b.variants.get().empty() ? std::vector<std::string>{""} : b.variants.get();
     for (const auto& v : variants) {
       const std::string why = b.unavailable_reason(v);
       text += fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", b.name, width, v.empty() ? "-" : v,
-                          b.in_default_run && (v.empty() || v == b.variants.front()) ? "yes" : "-",
+                          b.in_default_run && (v.empty() || v == variants.front()) ? "yes" : "-",
                           why.empty() ? "here" : "no",
                           !why.empty()            ? why
                           : v == variants.front() ? b.description
@@ -264,7 +277,9 @@ int ListBackends() {
 }
 
 int ShowInfo() {
-  const Fingerprint f = CollectFingerprint();
+  std::vector<const BackendInfo*> all;
+  for (const BackendInfo& b : Backends()) all.push_back(&b);
+  const Fingerprint f = CollectFingerprint(all);
   std::size_t width = 0;
   for (const auto& [key, value] : f.fields) width = std::max(width, key.size());
   std::string text;

@@ -7,7 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/dtype.h"
+#include "squarebench/caches.h"
+#include "squarebench/cell_params.h"
+#include "squarebench/dtype.h"
+#include "squarebench/format.h"
 
 namespace sqb {
 
@@ -15,19 +18,6 @@ namespace sqb {
 // Returns nullopt and sets *error to a one-line reason for 0, negatives, non-numbers, bad suffixes
 // and counts past kMaxElements.
 std::optional<std::uint64_t> ParseCount(std::string_view text, std::string* error);
-inline constexpr std::uint64_t kMaxElements = std::uint64_t{1} << 48;
-
-// 3072 -> "3Ki", 251658240 -> "240Mi", 1000003 -> "1000003": the shortest exact spelling.
-std::string FormatCount(std::uint64_t n);
-// 49152 -> "48 KiB", 2097152 -> "2 MiB", 1.5 GiB -> "1.50 GiB".
-std::string FormatBytes(std::uint64_t bytes);
-
-// The cache sizes the level rules use; 0 where the machine has no such level.
-struct CacheSizes {
-  std::uint64_t l1d = 0;  // one core's
-  std::uint64_t l2 = 0;   // one core's
-  std::uint64_t l3 = 0;   // the whole shared L3
-};
 
 // The default sizes: working set (x + y) = 1/2 L1d, 1/2 L2, 1/2 L3, and >= 4x the last-level cache
 // ("DRAM"). Returns nullopt for a level the machine lacks (or an unknown name).

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels/square.h"
+#include "squarebench/square.h"
 
 namespace sqb {
 namespace {

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "harness/backend.h"
-#include "harness/dtype.h"
+#include "squarebench/backend.h"
+#include "squarebench/dtype.h"
 
 namespace sqb {
 

@@ -108,7 +108,7 @@ std::vector<Case> AllCases() {
   std::vector<Case> cases;
   for (const auto& b : Backends()) {
     const std::vector<std::string> variants =
-        b.variants.empty() ? std::vector<std::string>{""} : b.variants;
+        b.variants.get().empty() ? std::vector<std::string>{""} : b.variants.get();
     const std::vector<int> threads = b.parallel ? std::vector<int>{1, 3} : std::vector<int>{1};
     for (const auto& v : variants)
       for (DType t : {DType::kF32, DType::kF64})

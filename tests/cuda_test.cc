@@ -46,10 +46,9 @@ TEST(CudaBackend, IsRegisteredAsDeclared) {
   EXPECT_TRUE(b.in_default_run);
   EXPECT_FALSE(b.parallel);
   EXPECT_TRUE(b.canonicalizes_nan);
-  EXPECT_FALSE(b.flushes_denormals);
   EXPECT_TRUE(b.variant_is_device);
-  ASSERT_FALSE(b.variants.empty());
-  EXPECT_EQ(b.variants.front(), "0");
+  ASSERT_FALSE(b.variants.get().empty());
+  EXPECT_EQ(b.variants.get().front(), "0");
   ASSERT_EQ(b.ceilings.size(), 1u);
   EXPECT_EQ(b.ceilings[0].backend, "cuda+memcpy");
 
@@ -61,7 +60,7 @@ TEST(CudaBackend, IsRegisteredAsDeclared) {
   EXPECT_FALSE(copy->in_default_run);
   EXPECT_FALSE(copy->canonicalizes_nan) << "a copy keeps NaN payloads";
   EXPECT_TRUE(copy->variant_is_device);
-  EXPECT_EQ(copy->variants, b.variants);
+  EXPECT_EQ(copy->variants.get(), b.variants.get());
 }
 
 TEST(CudaBackend, AVariantPastTheDevicesSaysSo) {

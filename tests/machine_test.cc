@@ -38,7 +38,7 @@ TEST(TimerTest, FactsArePositive) {
 }
 
 TEST(FingerprintTest, HasTheCoreKeysWithValues) {
-  const Fingerprint fp = CollectFingerprint();
+  const Fingerprint fp = CollectFingerprint({});
   for (const std::string key : {"cpu.model", "cache.l1d", "build.type", "timer.resolution_ns"}) {
     const auto it = std::find_if(fp.fields.begin(), fp.fields.end(),
                                  [&](const auto& field) { return field.first == key; });
@@ -48,7 +48,7 @@ TEST(FingerprintTest, HasTheCoreKeysWithValues) {
 }
 
 TEST(FingerprintTest, KeysAreUniqueAndValuesNonEmpty) {
-  const Fingerprint fp = CollectFingerprint();
+  const Fingerprint fp = CollectFingerprint({});
   std::set<std::string> keys;
   for (const auto& [key, value] : fp.fields) {
     EXPECT_TRUE(keys.insert(key).second) << "duplicate " << key;

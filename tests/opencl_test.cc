@@ -10,6 +10,7 @@
 #include <string>
 
 #include "backends/opencl/cl_devices.h"
+#include "harness/sizes.h"
 #include "backends/opencl/cl_program.h"
 #include "backends/opencl/cl_runtime.h"
 #include "backends/opencl/cl_support.h"
@@ -105,7 +106,7 @@ TEST(Devices, VariantsNameEveryDeviceDefaultFirst) {
   ASSERT_NE(square, nullptr);
   ASSERT_NE(copy, nullptr);
   EXPECT_EQ(square->variants.size(), devices.size());
-  EXPECT_EQ(copy->variants, square->variants);
+  EXPECT_EQ(copy->variants.get(), square->variants.get());
   EXPECT_TRUE(square->variant_is_device);
   EXPECT_TRUE(copy->variant_is_device);
   const auto gpu = std::find_if(devices.begin(), devices.end(), [](auto& d) { return d.IsGpu(); });

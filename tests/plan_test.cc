@@ -23,7 +23,7 @@ std::set<std::string> DefaultSquareBackends(std::size_t* cells) {
   *cells = 8 + 4 * 3;  // 3 ceilings for each of 4 ways of spreading
   for (const char* device : {"opencl", "cuda"}) {
     const BackendInfo* b = FindBackend(device);
-    if (b == nullptr || b->variants.empty() || !b->unavailable_reason(b->variants[0]).empty())
+    if (b == nullptr || b->variants.empty() || !b->unavailable_reason(b->variants.front()).empty())
       continue;
     names.insert(device);
     *cells += 2;

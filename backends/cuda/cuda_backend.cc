@@ -10,10 +10,11 @@
 #include <string_view>
 #include <utility>
 
-#include "backends/cuda/cuda_devices.h"
-#include "backends/cuda/cuda_square.h"
-#include "harness/executor.h"
-#include "harness/registry.h"
+#include "cuda_devices.h"
+#include "cuda_square.h"
+#include "squarebench/format.h"
+#include "squarebench/executor.h"
+#include "squarebench/registration.h"
 
 namespace sqb::cuda {
 namespace {
@@ -183,7 +184,7 @@ SQB_REGISTER_BACKEND((BackendInfo{
     .parallel = false,
     .in_default_run = true,
     .canonicalizes_nan = true,  // NVIDIA arithmetic returns one canonical NaN
-    .variants = DeviceVariants(),
+    .variants = LazyList(DeviceVariants),
     .variant_is_device = true,
     .ceilings = {{"cuda+memcpy", {}}},
     .device_caches = DeviceCaches,
@@ -195,12 +196,12 @@ SQB_REGISTER_BACKEND((BackendInfo{
 SQB_REGISTER_BACKEND((BackendInfo{
     .name = "cuda+memcpy",
     .executor = "cuda",
-    .chunk_kernel = kMemcpyChunkKernel,
+    .chunk_kernel = "memcpy",
     .description = "one NVIDIA GPU: x to the device, device-to-device copy, y back (copy ceiling)",
     .operation = Operation::kCopy,
     .parallel = false,
     .in_default_run = false,
-    .variants = DeviceVariants(),
+    .variants = LazyList(DeviceVariants),
     .variant_is_device = true,
     .device_caches = DeviceCaches,
     .list_devices = ListDevices,

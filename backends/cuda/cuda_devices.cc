@@ -1,6 +1,7 @@
 // CUDA device discovery: a count of GPUs before main without the runtime, then the runtime's
 // devices and properties, queried once after main.
-#include "backends/cuda/cuda_devices.h"
+#include "cuda_devices.h"
+#include "squarebench/format.h"
 
 #include <fmt/format.h>
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/sizes.h"
+#include "squarebench/caches.h"
 
 namespace sqb::cuda {
 

@@ -1,7 +1,7 @@
 // The CUDA square kernels (f32, f64) over the one element op of kernels/square.h, and their
 // launch wrappers. C++17: nvcc here cannot compile C++20.
-#include "backends/cuda/cuda_square.h"
-#include "kernels/square.h"
+#include "cuda_square.h"
+#include "squarebench/square.h"
 
 namespace sqb::cuda {
 namespace {

@@ -1,8 +1,8 @@
-// The Highway chunk kernels, highway (square) and copy: kernels/square-inl.h compiled for every
+// The Highway chunk kernels, highway (square) and copy: square-inl.h compiled for every
 // target (foreach_target.h), dispatched at run time (HWY_EXPORT / HWY_DYNAMIC_DISPATCH) or run as
 // one named target.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "backends/highway/highway_chunk_kernel.cc"
+#define HWY_TARGET_INCLUDE "highway_chunk_kernel.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 // clang-format off: the includes above must come first.
 #include <fmt/format.h>
@@ -10,11 +10,12 @@
 #include <algorithm>
 #include <cctype>
 
-#include "backends/highway/highway_targets.h"
-#include "harness/cache_probe.h"
-#include "harness/registry.h"
+#include "highway_targets.h"
+#include "squarebench/caches.h"
+#include "squarebench/registration.h"
 #include "hwy/highway.h"
-#include "kernels/square-inl.h"
+#include "hwy/targets.h"
+#include "square-inl.h"
 // clang-format on
 
 namespace sqb {
@@ -151,12 +152,21 @@ ChunkFns Resolve(const CellParams& p, Operation op) {
   return fns;
 }
 
+// Highway's version, and the targets compiled in that this CPU runs, best first.
+FingerprintLines Fingerprint() {
+  std::vector<std::string> names;
+  for (std::int64_t t : hwy::SupportedAndGeneratedTargets()) names.emplace_back(hwy::TargetName(t));
+  return {{"lib.highway", fmt::format("{}.{}.{}", HWY_MAJOR, HWY_MINOR, HWY_PATCH)},
+          {"simd.highway_targets",
+           fmt::format("{} (dispatch picks the first)", fmt::join(names, " "))}};
+}
+
 // The square, and its copy twin: the same loop and stores without the multiply, a copy ceiling.
 ChunkKernelInfo Info(Operation op) {
   const HighwayTarget& chosen = DispatchedHighwayTarget();
   const bool square = op == Operation::kSquare;
   return {
-      .name = square ? "highway" : kCopyChunkKernel,
+      .name = square ? "highway" : "copy",
       .description = fmt::format("{}; auto = runtime dispatch, here {} ({} f32 lanes)",
                                  square ? "Highway SIMD" : "Highway SIMD copy loop (copy ceiling)",
                                  chosen.name, chosen.lanes_f32),
@@ -164,6 +174,11 @@ ChunkKernelInfo Info(Operation op) {
       .in_default_run = square,
       .variants = Variants(),
       .knobs = {kStoresKnob},
+      .copy_ceiling = !square,
+      .ceiling_knobs = square ? std::vector<std::map<std::string, std::string>>{}
+                              : std::vector<std::map<std::string, std::string>>{
+                                    {{"stores", "regular"}}, {{"stores", "streaming"}}},
+      .provenance = {.fingerprint = Fingerprint},
       .unavailable_reason = UnavailableReason,
       .resolve = [op](const CellParams& p) { return Resolve(p, op); },
   };

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/executor.h"
+#include "squarebench/executor.h"
 
 namespace sqb {
 

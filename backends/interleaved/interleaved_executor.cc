@@ -6,12 +6,13 @@
 #include <charconv>
 #include <exception>
 
-#include "backends/interleaved/task_ring.h"
-#include "harness/affinity.h"
-#include "harness/clock.h"
-#include "harness/executor.h"
-#include "harness/registry.h"
-#include "harness/sizes.h"
+#include "task_ring.h"
+#include "squarebench/affinity.h"
+#include "squarebench/clock.h"
+#include "squarebench/executor.h"
+#include "squarebench/registration.h"
+#include "squarebench/cell_params.h"
+#include "squarebench/format.h"
 
 namespace sqb {
 namespace {

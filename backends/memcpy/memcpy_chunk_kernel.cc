@@ -2,8 +2,8 @@
 // against (composed with an executor, it is split over the same threads).
 #include <cstring>
 
-#include "harness/executor.h"
-#include "harness/registry.h"
+#include "squarebench/executor.h"
+#include "squarebench/registration.h"
 
 namespace sqb {
 namespace {
@@ -14,11 +14,11 @@ void CopyChunk(const T* x, T* y, std::size_t n) {
 }
 
 SQB_REGISTER_CHUNK_KERNEL((ChunkKernelInfo{
-    .name = kMemcpyChunkKernel,
+    .name = "memcpy",
     .description = "glibc memcpy (copy ceiling)",
     .operation = Operation::kCopy,
     .in_default_run = false,  // measured anyway, as every square backend's ceiling
-    .variants = {},
+    .copy_ceiling = true,
     .unavailable_reason = [](const std::string&) { return std::string(); },
     .resolve =
         [](const CellParams&) {

@@ -1,5 +1,6 @@
 // The OpenCL devices here: enumerated once per process, each named "<platform>.<device>" by index.
-#include "backends/opencl/cl_devices.h"
+#include "cl_devices.h"
+#include "squarebench/format.h"
 
 #include <fmt/format.h>
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "backends/opencl/cl_support.h"
-#include "harness/sizes.h"
+#include "cl_support.h"
+#include "squarebench/caches.h"
 
 namespace sqb::opencl {
 

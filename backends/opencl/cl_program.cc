@@ -1,9 +1,9 @@
 // Building an OpenCL program from source for one device, with the build log in the error.
-#include "backends/opencl/cl_program.h"
+#include "cl_program.h"
 
 #include <fmt/format.h>
 
-#include "harness/backend.h"
+#include "squarebench/backend.h"
 
 namespace sqb::opencl {
 namespace {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backends/opencl/cl_support.h"
+#include "cl_support.h"
 
 namespace sqb::opencl {
 

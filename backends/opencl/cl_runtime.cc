@@ -1,13 +1,13 @@
 // What the opencl cells of a process share: one context per device, and the square program per
 // (device, dtype), built on first use.
-#include "backends/opencl/cl_runtime.h"
+#include "cl_runtime.h"
 
 #include <map>
 #include <mutex>
 #include <string>
 #include <utility>
 
-#include "backends/opencl/cl_program.h"
+#include "cl_program.h"
 #include "opencl_kernel_text.h"
 
 namespace sqb::opencl {

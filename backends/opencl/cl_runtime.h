@@ -4,9 +4,9 @@
 
 #include <string_view>
 
-#include "backends/opencl/cl_devices.h"
-#include "backends/opencl/cl_support.h"
-#include "harness/dtype.h"
+#include "cl_devices.h"
+#include "cl_support.h"
+#include "squarebench/dtype.h"
 
 namespace sqb::opencl {
 

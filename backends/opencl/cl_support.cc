@@ -1,9 +1,9 @@
 // The OpenCL C API as the opencl backends use it: error names and checks.
-#include "backends/opencl/cl_support.h"
+#include "cl_support.h"
 
 #include <fmt/format.h>
 
-#include "harness/backend.h"
+#include "squarebench/backend.h"
 
 namespace sqb::opencl {
 namespace {

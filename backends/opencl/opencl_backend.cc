@@ -1,8 +1,8 @@
 // The opencl backends: squaring with kernels/square.cl, and copying with clEnqueueCopyBuffer as
 // its ceiling, on any device of the installed OpenCL platforms.
-#include "backends/opencl/cl_devices.h"
-#include "backends/opencl/opencl_cell.h"
-#include "harness/registry.h"
+#include "cl_devices.h"
+#include "opencl_cell.h"
+#include "squarebench/registration.h"
 
 namespace sqb::opencl {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 // What both backends share: the devices, their caches and why one cannot run.
 BackendInfo DeviceBackend(BackendInfo info) {
   info.executor = "opencl";
-  info.variants = Variants();
+  info.variants = LazyList(Variants);
   info.variant_is_device = true;
   info.device_caches = [](const std::string& variant) { return DeviceCaches(variant); };
   info.unavailable_reason = [](const std::string& variant) { return UnavailableReason(variant); };

@@ -1,15 +1,15 @@
 // The cells of the opencl backends: x written to the device, one command making y, y read back.
-#include "backends/opencl/opencl_cell.h"
+#include "opencl_cell.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <utility>
 
-#include "backends/opencl/cl_devices.h"
-#include "backends/opencl/cl_runtime.h"
-#include "backends/opencl/cl_support.h"
-#include "harness/page_buffer.h"
+#include "cl_devices.h"
+#include "cl_runtime.h"
+#include "cl_support.h"
+#include "squarebench/page_buffer.h"
 
 namespace sqb::opencl {
 namespace {

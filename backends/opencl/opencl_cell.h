@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "harness/backend.h"
+#include "squarebench/backend.h"
 
 namespace sqb::opencl {
 

@@ -1,11 +1,15 @@
 // The OpenMP executor: one parallel region per call, each thread a fixed contiguous range.
+#include <dlfcn.h>
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <exception>
+#include <string_view>
+#include <utility>
 
-#include "harness/affinity.h"
-#include "harness/executor.h"
-#include "harness/registry.h"
+#include "squarebench/affinity.h"
+#include "squarebench/executor.h"
+#include "squarebench/registration.h"
 
 namespace sqb {
 namespace {
@@ -51,11 +55,30 @@ class OpenMpExecutor final : public Executor {
   bool pin_;
 };
 
+// The OpenMP version the compiler implements, and the runtime that serves the calls (libgomp,
+// libomp, ...): the object omp_get_max_threads is in.
+FingerprintLines Fingerprint() {
+  static constexpr std::pair<int, const char*> kSpecs[] = {
+      {200505, "2.5"}, {200805, "3.0"}, {201107, "3.1"}, {201307, "4.0"}, {201511, "4.5"},
+      {201811, "5.0"}, {202011, "5.1"}, {202111, "5.2"}, {202411, "6.0"}};
+  std::string spec = "unknown";
+  for (const auto& [date, version] : kSpecs)
+    if (date == _OPENMP) spec = version;
+  std::string out = fmt::format("{} ({})", spec, _OPENMP);
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&omp_get_max_threads), &info) != 0 && info.dli_fname) {
+    const std::string_view path = info.dli_fname;
+    out += fmt::format(", {}", path.substr(path.rfind('/') + 1));
+  }
+  return {{"lib.openmp", out}};
+}
+
 SQB_REGISTER_EXECUTOR((ExecutorInfo{
     .name = "openmp",
     .description = "OpenMP parallel region, static contiguous split",
     .parallel = true,
     .in_default_run = true,
+    .provenance = {.fingerprint = Fingerprint, .environment_prefixes = {"OMP_", "GOMP_", "KMP_"}},
     .unavailable_reason = [] { return std::string(); },
     .make = [](const CellParams& p) -> std::unique_ptr<Executor> {
       return std::make_unique<OpenMpExecutor>(p);

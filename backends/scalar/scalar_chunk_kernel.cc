@@ -1,8 +1,8 @@
 // The scalar chunk kernel: the plain loop over Square(), as the compiler makes of it with the
 // project's flags (no -march; auto-vectorisation allowed). The honest compiler baseline.
-#include "harness/executor.h"
-#include "harness/registry.h"
-#include "kernels/square.h"
+#include "squarebench/executor.h"
+#include "squarebench/registration.h"
+#include "squarebench/square.h"
 
 namespace sqb {
 namespace {

@@ -1,7 +1,7 @@
 // The serial executor: the whole range on the calling thread (the single-core baseline).
-#include "harness/affinity.h"
-#include "harness/executor.h"
-#include "harness/registry.h"
+#include "squarebench/affinity.h"
+#include "squarebench/executor.h"
+#include "squarebench/registration.h"
 
 namespace sqb {
 namespace {

@@ -6,12 +6,13 @@
 #include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_scheduler_observer.h>
+#include <oneapi/tbb/version.h>
 
 #include <optional>
 
-#include "harness/affinity.h"
-#include "harness/executor.h"
-#include "harness/registry.h"
+#include "squarebench/affinity.h"
+#include "squarebench/executor.h"
+#include "squarebench/registration.h"
 
 namespace sqb {
 namespace {
@@ -74,11 +75,16 @@ class TbbExecutor final : public Executor {
   std::optional<tbb::global_control> limit_;
 };
 
+FingerprintLines Fingerprint() {
+  return {{"lib.tbb", std::string(TBB_runtime_version()) + " (header " TBB_VERSION_STRING ")"}};
+}
+
 SQB_REGISTER_EXECUTOR((ExecutorInfo{
     .name = "tbb",
     .description = "oneTBB parallel_for, static_partitioner, task_arena per cell",
     .parallel = true,
     .in_default_run = true,
+    .provenance = {.fingerprint = Fingerprint, .environment_prefixes = {"TBB_"}},
     .unavailable_reason = [] { return std::string(); },
     .make = [](const CellParams& p) -> std::unique_ptr<Executor> {
       return std::make_unique<TbbExecutor>(p);

@@ -3,16 +3,56 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "harness/backend.h"
-#include "harness/function_ref.h"
+#include "squarebench/backend.h"
+#include "squarebench/dtype.h"
+#include "squarebench/function_ref.h"
 
 namespace sqb {
 
 using RangeFn = FunctionRef<void(std::size_t begin, std::size_t end)>;
+
+// How one chunk is computed: y[i] = op(x[i]) for i in [0, n). Pointers may have any alignment.
+// Runs on the executor's threads and returns with its stores ordered (a kernel using
+// non-temporal stores fences before returning).
+template <typename T>
+using ChunkFn = void (*)(const T* x, T* y, std::size_t n);
+
+// Writes x[begin, end) with the inputs and y[begin, end) with a poison value (see FillFn).
+using FillRangeFn = void (*)(std::size_t begin, std::size_t end, void* x, void* y);
+
+// One call of an out-of-process executor, as plain data that can be copied into shared memory:
+// what a worker in another process needs to compute its ranges. The arrays are in memory shared
+// with every process forked after Executor::Attach; the function pointers are valid in processes
+// forked from this one (the same image), not in other executables.
+struct ChunkJob {
+  DType dtype = DType::kF32;
+  void* x = nullptr;
+  void* y = nullptr;  // the offset already applied
+  std::size_t n = 0;
+  // Exactly one is set: the first touch, or the chunk function of `dtype`.
+  FillRangeFn fill = nullptr;
+  ChunkFn<float> f32 = nullptr;
+  ChunkFn<double> f64 = nullptr;
+};
+
+// What a worker calls for each of its ranges.
+inline void RunChunkJob(const ChunkJob& job, std::size_t begin, std::size_t end) {
+  if (job.fill != nullptr) {
+    job.fill(begin, end, job.x, job.y);
+  } else if (job.dtype == DType::kF32) {
+    job.f32(static_cast<const float*>(job.x) + begin, static_cast<float*>(job.y) + begin,
+            end - begin);
+  } else {
+    job.f64(static_cast<const double*>(job.x) + begin, static_cast<double*>(job.y) + begin,
+            end - begin);
+  }
+}
 
 // How work is spread. One instance per cell, configured from its params (threads, binding, knobs).
 class Executor {
@@ -33,6 +73,19 @@ class Executor {
   virtual std::string Summary() const { return ""; }
   // Events of the last ForEachRange call (see Cell::Events).
   virtual std::vector<EventCount> Events() const { return {}; }
+  // Who ran the last call (see Cell::LastParticipation).
+  virtual std::optional<Participation> LastParticipation() const { return std::nullopt; }
+  // Across processes, after each timed batch (see Cell::AgreeOnSample).
+  virtual double AgreeOnSample(double batch_seconds) { return batch_seconds; }
+
+  // Out-of-process executors only (ExecutorInfo::out_of_process), which the harness calls instead
+  // of ForEachRange. Attach: untimed, once, when the cell's arrays exist in shared memory; workers
+  // forked from here on share them at the same addresses. ForEachChunk: as ForEachRange, with the
+  // work described by `job` instead of a closure; RunChunkJob computes one range of it.
+  virtual void Attach(void* /*x*/, void* /*y*/, std::size_t /*bytes_each*/) {}
+  virtual void ForEachChunk(const ChunkJob& /*job*/) {
+    throw CellError("this executor does not run chunks out of process");
+  }
 };
 
 struct ExecutorInfo {
@@ -41,15 +94,13 @@ struct ExecutorInfo {
   bool parallel = false;
   bool in_default_run = false;
   std::vector<KnobInfo> knobs;
+  // Its ranges run in other processes: arrays go to shared memory and ForEachChunk replaces
+  // ForEachRange (see Executor::Attach).
+  bool out_of_process = false;
+  Provenance provenance;
   std::function<std::string()> unavailable_reason;  // "" when it can run here
   std::function<std::unique_ptr<Executor>(const CellParams&)> make;
 };
-
-// How one chunk is computed: y[i] = op(x[i]) for i in [0, n). Pointers may have any alignment.
-// Runs on the executor's threads and returns with its stores ordered (a kernel using
-// non-temporal stores fences before returning).
-template <typename T>
-using ChunkFn = void (*)(const T* x, T* y, std::size_t n);
 
 struct ChunkFns {
   ChunkFn<float> f32 = nullptr;
@@ -70,8 +121,14 @@ struct ChunkKernelInfo {
   bool in_default_run = false;
   // When non-empty, the default run composes this kernel only with these executors.
   std::vector<std::string> default_executors;
-  std::vector<std::string> variants;  // empty when none; [0] is the default
+  LazyList variants;  // empty when none; [0] is the default
   std::vector<KnobInfo> knobs;
+  // A copy ceiling (operation kCopy): composed with each executor, it is measured next to every
+  // square backend of that executor, once per entry here (knob values that replace the rated
+  // cell's), or once with the rated cell's own knobs when this is empty.
+  bool copy_ceiling = false;
+  std::vector<std::map<std::string, std::string>> ceiling_knobs;
+  Provenance provenance;
   std::function<std::string(const std::string& variant)> unavailable_reason;
   // The chunk functions for a cell's params (variant, knobs, size), as resolved on this machine.
   std::function<ChunkFns(const CellParams&)> resolve;
@@ -100,10 +157,8 @@ inline Range StaticRange(std::size_t n, std::size_t parts, std::size_t index) {
   return {clamp(first), clamp(last)};
 }
 
+// The executor and the chunk kernel a composed name leaves implied; both are always built.
 inline constexpr char kSerialExecutor[] = "serial";
 inline constexpr char kScalarChunkKernel[] = "scalar";
-// The chunk kernels the copy ceilings are made of (backends/memcpy, backends/highway).
-inline constexpr char kMemcpyChunkKernel[] = "memcpy";
-inline constexpr char kCopyChunkKernel[] = "copy";
 
 }  // namespace sqb

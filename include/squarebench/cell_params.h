@@ -5,9 +5,12 @@
 #include <map>
 #include <string>
 
-#include "harness/dtype.h"
+#include "squarebench/dtype.h"
 
 namespace sqb {
+
+// The most elements per array any count (--sizes, a count knob) may name.
+inline constexpr std::uint64_t kMaxElements = std::uint64_t{1} << 48;
 
 enum class Binding { kNone, kCores };
 std::string_view Name(Binding b);

@@ -9,17 +9,19 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "harness/cell_params.h"
-#include "harness/sizes.h"
+#include "squarebench/caches.h"
+#include "squarebench/cell_params.h"
+#include "squarebench/lazy_list.h"
 
 namespace sqb {
 
 // What a cell computes; the reference it is verified against follows from it.
 enum class Operation {
   kSquare,  // y[i] = Square(x[i])
-  kCopy,    // y[i] = x[i]: the copy ceilings (memcpy) every table is read against
+  kCopy,    // y[i] = x[i]: the copy ceilings every table is read against
 };
 
 // Host views of a cell's arrays after read-back. y already includes the offset.
@@ -42,6 +44,12 @@ struct CellError : std::runtime_error {
 // on a device without fp64): the cell is reported SKIPPED with the message, not as an error.
 struct CellUnsupported : CellError {
   using CellError::CellError;
+};
+
+// Who ran one call: distinct OS threads that executed ranges, and the CPUs they were seen on.
+struct Participation {
+  int threads = 0;
+  std::vector<int> cpus;  // ascending; empty when not observed
 };
 
 // Something a backend counts while it runs, per call of Run() (e.g. coroutine switches). With a
@@ -87,6 +95,16 @@ class Cell {
 
   // Events of the last call of Run(), read untimed after the samples; empty when none are counted.
   virtual std::vector<EventCount> Events() const { return {}; }
+
+  // Which threads the last call of Run() actually ran on, read untimed after the samples; nullopt
+  // when the backend does not track it. The report flags a cell that ran on fewer threads than
+  // its params asked for.
+  virtual std::optional<Participation> LastParticipation() const { return std::nullopt; }
+
+  // Untimed, after each timed batch: a cell whose work spans processes (MPI ranks) agrees on the
+  // batch's seconds with the others here, in one collective (e.g. the maximum over ranks), which
+  // also lines the next batch up. Returns the seconds the harness records.
+  virtual double AgreeOnSample(double batch_seconds) { return batch_seconds; }
 };
 
 // A backend-specific option: each value the user lists becomes its own cell (and part of its key).
@@ -108,6 +126,20 @@ struct CeilingSpec {
   std::map<std::string, std::string> knobs;  // e.g. {"stores", "streaming"}
 };
 
+// Lines a backend adds to every report's fingerprint, e.g. {"lib.tbb", "2021.8.0 (header 2021.8)"}:
+// library versions, runtimes, devices. Keys are "<area>.<name>"; a key two backends give (one
+// library under two backends) is reported once.
+using FingerprintLines = std::vector<std::pair<std::string, std::string>>;
+
+// What a backend adds to a report besides its cells.
+struct Provenance {
+  // Called when a run uses the backend, and by `squarebench info`; may start a device runtime.
+  std::function<FingerprintLines()> fingerprint;
+  // Environment variables whose names start with one of these change how the backend runs
+  // (e.g. "OMP_"); a report records each one that is set.
+  std::vector<std::string> environment_prefixes;
+};
+
 // A compiled backend as the registry knows it.
 struct BackendInfo {
   std::string name;          // "<executor>[+<chunk kernel>]", without a variant
@@ -120,17 +152,16 @@ struct BackendInfo {
   // Declared deviation: returns one canonical NaN for every NaN input (GPUs do). Verification then
   // accepts any NaN where a NaN is expected, and only then.
   bool canonicalizes_nan = false;
-  // Declared deviation: subnormal inputs and results read as zero (flush-to-zero devices).
-  // Verification then accepts a zero of either sign where a subnormal is expected, and only then.
-  bool flushes_denormals = false;
-  std::vector<std::string> variants;  // empty when the backend has none; [0] is the default
+  // Empty when the backend has none; [0] is the default. Device backends pass a function that
+  // enumerates their devices: it runs only when a command needs this backend's variants.
+  LazyList variants;
   std::vector<KnobInfo> knobs;        // every cell carries a value for each
   // How the work is spread, which a ceiling must share with the cells it rates: these knobs'
   // values (an executor's knobs), and the variant when it names a device.
   std::vector<std::string> spread_knobs;
   bool variant_is_device = false;
   // Measured next to every cell of this backend in the same rounds (square backends only);
-  // composed backends get <executor>+memcpy and <executor>+copy with regular and streaming stores.
+  // composed backends get their executor composed with every copy-ceiling chunk kernel.
   std::vector<CeilingSpec> ceilings;
   // Device backends: the caches the level sizes follow for `variant` (a GPU's own L2, as l2);
   // unset or nullopt: the CPU's.
@@ -139,6 +170,7 @@ struct BackendInfo {
   std::function<std::vector<std::string>()> list_devices;
   // Cheap, no side effects: "" when `variant` can run here, else the reason why not.
   std::function<std::string(const std::string& variant)> unavailable_reason;
+  Provenance provenance;
   // Makes the cell for fully resolved params (backend, variant, dtype, size, threads, ...).
   std::function<std::unique_ptr<Cell>(const CellParams&)> make_cell;
 };
