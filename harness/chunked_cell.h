@@ -12,7 +12,9 @@ namespace sqb {
 inline const KnobInfo kHugePagesKnob{
     "hugepages", {"off", "on"}, "off", "madvise(MADV_HUGEPAGE) on the arrays"};
 
+// out_of_process: the executor's ranges run in other processes (ExecutorInfo::out_of_process), so
+// the arrays go to shared memory and the work reaches it as ChunkJobs.
 std::unique_ptr<Cell> MakeChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor,
-                                      const ChunkFns& fns);
+                                      const ChunkFns& fns, bool out_of_process = false);
 
 }  // namespace sqb

@@ -82,10 +82,11 @@ void Setup(Slot& s) {
   }
 }
 
+// The seconds `calls` calls take, as every process the cell spans agrees (outside the timing).
 double TimeCalls(Cell& cell, std::uint64_t calls) {
   const auto t0 = Clock::now();
   for (std::uint64_t i = 0; i < calls; ++i) cell.Run();
-  return SecondsBetween(t0, Clock::now());
+  return cell.AgreeOnSample(SecondsBetween(t0, Clock::now()));
 }
 
 // Finds the calls per sample that make a sample last >= the minimum sample time, and how many
@@ -139,6 +140,15 @@ void TakeSample(Slot& s) {
     if (!s.record.kernel_only) s.record.kernel_only.emplace();
     s.record.kernel_only->samples.push_back(kernel_seconds / calls);
   }
+}
+
+// A cell whose backend tracks who ran, and that ran on fewer threads than it was given: its rate
+// is not the rate of that many threads.
+void FlagMissingThreads(Slot& s) {
+  const std::optional<Participation> ran = s.cell->LastParticipation();
+  const int asked = s.planned->params.threads;
+  if (ran && ran->threads < asked)
+    s.record.flags.push_back(fmt::format("ran on {} of {} threads", ran->threads, asked));
 }
 
 void Verify(Slot& s) {
@@ -282,6 +292,7 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
         Slot& s = slots[i];
         if (s.live() && !s.record.wall.samples.empty()) {
           s.record.events = s.cell->Events();
+          FlagMissingThreads(s);
           Verify(s);
         }
         Finish(s);

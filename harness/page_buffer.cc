@@ -26,12 +26,13 @@ constexpr std::size_t kHugePage = std::size_t{2} << 20;
 }
 }  // namespace
 
-PageBuffer::PageBuffer(std::size_t bytes, bool huge_pages) {
+PageBuffer::PageBuffer(std::size_t bytes, bool huge_pages, bool shared) {
   const std::size_t page = huge_pages ? kHugePage : static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   const std::size_t size = bytes == 0 ? page : (bytes + page - 1) / page * page;
   // Over-map by one huge page to find a 2 MiB aligned start, then unmap the slack on both sides.
   const std::size_t mapped = huge_pages ? size + kHugePage : size;
-  void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const int sharing = shared ? MAP_SHARED : MAP_PRIVATE;
+  void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, sharing | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) ThrowMapError(bytes);
   char* start = static_cast<char*>(p);
   if (huge_pages) {

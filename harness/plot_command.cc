@@ -48,13 +48,31 @@ int RunCapturing(const std::vector<std::string>& args, std::string* out, bool qu
   return WEXITSTATUS(status);
 }
 
+constexpr const char* kSourceScript = SQB_SOURCE_DIR "/tools/plot.py";
+
+// Where `cmake --install` puts the script: <prefix>/share/squarebench/, next to <prefix>/bin/.
+std::string InstalledScript() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "<prefix>/" SQB_INSTALL_DATADIR "/squarebench/plot.py";
+  return (exe.parent_path().parent_path() / SQB_INSTALL_DATADIR / "squarebench" / "plot.py")
+      .string();
+}
+
+// The installed script, else the source tree's; "" when neither is there.
+std::string PlotScript() {
+  for (const std::string& path : {InstalledScript(), std::string(kSourceScript)})
+    if (std::filesystem::is_regular_file(path)) return path;
+  return "";
+}
+
 }  // namespace
 
 PlotResult PlotReport(const std::string& report_json) {
   PlotResult r;
-  const std::string script = std::string(SQB_SOURCE_DIR) + "/tools/plot.py";
-  if (!std::filesystem::exists(script)) {
-    r.error = fmt::format("no plot script at {}", script);
+  const std::string script = PlotScript();
+  if (script.empty()) {
+    r.error = fmt::format("no plot script: neither {} nor {}", InstalledScript(), kSourceScript);
     return r;
   }
   // The first python3 on PATH may be one without matplotlib (pyenv, a venv) while Debian's has it.

@@ -80,7 +80,7 @@ BackendInfo Compose(const ExecutorInfo& e, const ChunkKernelInfo& k) {
     return why;
   };
   b.make_cell = [e, k](const CellParams& params) {
-    return MakeChunkedCell(params, e.make(params), k.resolve(params));
+    return MakeChunkedCell(params, e.make(params), k.resolve(params), e.out_of_process);
   };
   return b;
 }

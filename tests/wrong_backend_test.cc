@@ -2,14 +2,12 @@
 // rows FAILED, keeps measuring the others, and exits with 3.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
 
-#include "harness/cli.h"
-#include "harness/executor.h"
-#include "harness/registry.h"
+#include "squarebench/executor.h"
+#include "squarebench/registration.h"
+#include "run_in_process.h"
 
 namespace sqb {
 namespace {
@@ -42,33 +40,10 @@ SQB_REGISTER_CHUNK_KERNEL((ChunkKernelInfo{
         },
 }));
 
-int RunMain(std::vector<std::string> args) {
-  args.insert(args.begin(), "squarebench");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return Main(static_cast<int>(args.size()), argv.data());
-}
-
-nlohmann::json RunToJson(const std::vector<std::string>& backends, int* code) {
-  const auto out = std::filesystem::temp_directory_path() / "sqb_wrong_backend_test.json";
-  std::vector<std::string> args = {"run",        "--sizes",    "1000",      "--no-save",
-                                   "--max-time", "0.01",       "--format",  "json",
-                                   "--out",      out.string(), "--backends"};
-  std::string list;
-  for (const auto& b : backends) list += (list.empty() ? "" : ",") + b;
-  args.push_back(list);
-  *code = RunMain(args);
-  std::ifstream in(out);
-  nlohmann::json j = nlohmann::json::parse(in);
-  std::filesystem::remove(out);
-  return j;
-}
+using testing::RunToJson;
 
 const nlohmann::json& Cell(const nlohmann::json& report, const std::string& backend) {
-  for (const auto& c : report["cells"])
-    if (c["backend"] == backend) return c;
-  throw std::runtime_error("no cell " + backend);
+  return testing::FindCell(report, backend);
 }
 
 TEST(WrongBackend, IsFailedAndTheExitCodeIsThree) {

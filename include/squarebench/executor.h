@@ -82,7 +82,8 @@ class Executor {
   // of ForEachRange. Attach: untimed, once, when the cell's arrays exist in shared memory; workers
   // forked from here on share them at the same addresses. ForEachChunk: as ForEachRange, with the
   // work described by `job` instead of a closure; RunChunkJob computes one range of it.
-  virtual void Attach(void* /*x*/, void* /*y*/, std::size_t /*bytes_each*/) {}
+  virtual void Attach(void* /*x_base*/, std::size_t /*x_bytes*/, void* /*y_base*/,
+                      std::size_t /*y_bytes*/) {}
   virtual void ForEachChunk(const ChunkJob& /*job*/) {
     throw CellError("this executor does not run chunks out of process");
   }

@@ -10,8 +10,9 @@ class PageBuffer {
  public:
   PageBuffer() = default;
   // Throws CellError when the OS refuses. With huge_pages, the buffer is 2 MiB aligned and
-  // advised MADV_HUGEPAGE (transparent huge pages; the kernel may still use small pages).
-  explicit PageBuffer(std::size_t bytes, bool huge_pages = false);
+  // advised MADV_HUGEPAGE (transparent huge pages; the kernel may still use small pages). With
+  // shared, processes forked afterwards see the same memory at the same address (MAP_SHARED).
+  explicit PageBuffer(std::size_t bytes, bool huge_pages = false, bool shared = false);
   ~PageBuffer();
   PageBuffer(PageBuffer&& other) noexcept;
   PageBuffer& operator=(PageBuffer&& other) noexcept;
