@@ -147,6 +147,23 @@ bool RanksBefore(const CellRecord* a, const CellRecord* b) {
 
 }  // namespace
 
+std::string ColumnLegend(const std::vector<CellRecord>& cells) {
+  std::vector<std::string> ceilings;
+  for (const CellRecord& c : cells) {
+    const std::string& name = c.params.chunk_kernel;
+    if (c.operation == Operation::kCopy &&
+        std::find(ceilings.begin(), ceilings.end(), name) == ceilings.end())
+      ceilings.push_back(name);
+  }
+  std::sort(ceilings.begin(), ceilings.end());
+  return fmt::format(
+      "GB/s from per-call times: best sample, median sample and the 95% CI of the median;\n"
+      "err% = median absolute deviation / median; eff % = median vs its ceiling: the fastest copy\n"
+      "spread the same way, measured in the same rounds ({})",
+      ceilings.empty() ? "no copy ceiling was measured: eff % is -"
+                       : fmt::format("copies measured: {}", fmt::join(ceilings, ", ")));
+}
+
 std::string_view OperationName(Operation op) {
   return op == Operation::kSquare ? "square" : "copy";
 }

@@ -16,11 +16,9 @@ namespace sqb {
 
 inline constexpr std::string_view kCountingRule =
     "bytes counted STREAM-style: 2 x sizeof(T) per element (read x, write y); 1 GB/s = 1e9 bytes/s";
-inline constexpr std::string_view kColumnLegend =
-    "GB/s from per-call times: best sample, median sample and the 95% CI of the median;\n"
-    "err% = median absolute deviation / median; eff % = median vs its ceiling: the fastest copy\n"
-    "(memcpy, copy with regular or streaming stores) spread the same way, measured in the same "
-    "rounds";
+// What the columns mean, naming the copy kernels measured as ceilings in `cells` (the legend
+// cannot know them in advance: they are whatever copy-ceiling backends the binary was built with).
+std::string ColumnLegend(const std::vector<CellRecord>& cells);
 
 std::string_view OperationName(Operation op);  // "square", "copy"
 

@@ -83,7 +83,7 @@ std::string Header(const Report& r, const TableStyle& style) {
                      FieldOr(f, "host.name"), r.started_utc, r.wall_seconds);
   out += fmt::format("cpu: {} ({} cores); build: {}\n", FieldOr(f, "cpu.model"),
                      FieldOr(f, "cpu.cores"), FieldOr(f, "build.type"));
-  out += fmt::format("{}\n{}\n", kCountingRule, kColumnLegend);
+  out += fmt::format("{}\n{}\n", kCountingRule, ColumnLegend(r.cells));
   for (const std::string& w : f.warnings) out += fmt::format("warning: {}\n", w);
   for (const std::string& n : r.notes) out += fmt::format("note: {}\n", n);
   return out;
