@@ -61,7 +61,8 @@ struct Report {
   std::string started_utc;  // ISO 8601, e.g. 2026-11-24T22:05:00Z
   double wall_seconds = 0;
   std::vector<std::string> command_line;
-  std::vector<std::pair<std::string, std::string>> environment;  // OMP_*, GOMP_*, KMP_*, TBB_*
+  // Set variables whose names start with a prefix the run's backends declared (e.g. OMP_*).
+  std::vector<std::pair<std::string, std::string>> environment;
   std::vector<std::pair<std::string, std::string>> settings;     // samples, min-time, ...
   Fingerprint fingerprint;
   std::vector<std::string> notes;  // run-level facts, e.g. a size measured sequentially
