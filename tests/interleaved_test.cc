@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/affinity.h"
+#include "squarebench/affinity.h"
 #include "harness/chunked_cell.h"
 #include "harness/inputs.h"
 #include "harness/plan.h"

@@ -1,5 +1,5 @@
 // Page buffers: fresh zeroed pages, huge-page alignment, and the share THP actually backs.
-#include "harness/page_buffer.h"
+#include "squarebench/page_buffer.h"
 
 #include <gtest/gtest.h>
 
