@@ -30,5 +30,4 @@ struct LastLevelCache {
 };
 const LastLevelCache& MeasuredLastLevelCache();
 
-
 }  // namespace sqb

@@ -96,7 +96,10 @@ class ChunkedCell final : public Cell {
 
   ChunkJob Job(FillRangeFn fill) const {
     ChunkJob job{.dtype = std::is_same_v<T, float> ? DType::kF32 : DType::kF64,
-                 .x = x_, .y = y_, .n = n_, .fill = fill};
+                 .x = x_,
+                 .y = y_,
+                 .n = n_,
+                 .fill = fill};
     if (fill == nullptr) {
       if constexpr (std::is_same_v<T, float>) job.f32 = chunk_;
       if constexpr (std::is_same_v<T, double>) job.f64 = chunk_;

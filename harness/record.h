@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "harness/stats.h"
 #include "squarebench/backend.h"
 #include "squarebench/cell_params.h"
-#include "harness/stats.h"
 
 namespace sqb {
 
@@ -63,7 +63,7 @@ struct Report {
   std::vector<std::string> command_line;
   // Set variables whose names start with a prefix the run's backends declared (e.g. OMP_*).
   std::vector<std::pair<std::string, std::string>> environment;
-  std::vector<std::pair<std::string, std::string>> settings;     // samples, min-time, ...
+  std::vector<std::pair<std::string, std::string>> settings;  // samples, min-time, ...
   Fingerprint fingerprint;
   std::vector<std::string> notes;  // run-level facts, e.g. a size measured sequentially
   std::vector<CellRecord> cells;

@@ -134,7 +134,8 @@ std::string RenderMarkdown(const Report& r) {
     out += fmt::format("\n### Crossovers\n\n{}.\n\n", Escape(kCrossoverLegend));
   for (const std::string& line : analysis.crossovers) out += fmt::format("- {}\n", Escape(line));
 
-  out += fmt::format("\n## Counting\n\n{}.\n{}.\n", Escape(kCountingRule), Escape(ColumnLegend(r.cells)));
+  out += fmt::format("\n## Counting\n\n{}.\n{}.\n", Escape(kCountingRule),
+                     Escape(ColumnLegend(r.cells)));
   out += fmt::format("\n## Machine and build\n\n{}", PairsTable("field", f.fields));
   out += fmt::format("\n## Environment\n\n{}", PairsTable("variable", r.environment));
   out += fmt::format("\n## Settings\n\n{}", PairsTable("setting", r.settings));

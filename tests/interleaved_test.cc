@@ -14,12 +14,12 @@
 #include <thread>
 #include <vector>
 
-#include "squarebench/affinity.h"
 #include "harness/chunked_cell.h"
 #include "harness/inputs.h"
 #include "harness/plan.h"
 #include "harness/registry.h"
 #include "harness/verify.h"
+#include "squarebench/affinity.h"
 
 // Every operator new in this test binary is counted while g_count_allocations is set. The
 // replacement pair is malloc/free, which GCC, seeing new and free meet after inlining, takes for a

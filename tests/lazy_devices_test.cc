@@ -50,8 +50,7 @@ TEST_F(LazyDevicesTest, HelpCompareAndCpuRunsStartNoDevice) {
   const std::vector<std::vector<std::string>> commands = {
       {"--help"},
       {"compare", report, report},
-      {"run", "--backends", "openmp,highway", "--sizes", "1000", "--max-time", "0.01",
-       "--no-save"},
+      {"run", "--backends", "openmp,highway", "--sizes", "1000", "--max-time", "0.01", "--no-save"},
   };
   for (const auto& args : commands) {
     const std::string opened = OpenedFiles(args);

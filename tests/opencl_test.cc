@@ -10,12 +10,12 @@
 #include <string>
 
 #include "backends/opencl/cl_devices.h"
-#include "harness/sizes.h"
 #include "backends/opencl/cl_program.h"
 #include "backends/opencl/cl_runtime.h"
 #include "backends/opencl/cl_support.h"
 #include "harness/inputs.h"
 #include "harness/registry.h"
+#include "harness/sizes.h"
 #include "harness/verify.h"
 
 namespace sqb::opencl {

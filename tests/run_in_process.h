@@ -26,8 +26,8 @@ inline nlohmann::json RunToJson(const std::vector<std::string>& backends, int* c
                                 const std::vector<std::string>& extra = {}) {
   const auto out = std::filesystem::temp_directory_path() /
                    ("sqb_in_process_" + std::to_string(::getpid()) + ".json");
-  std::vector<std::string> args = {"run",        "--sizes",    "1000",     "--no-save",
-                                   "--max-time", "0.01",       "--format", "json",
+  std::vector<std::string> args = {"run",        "--sizes",    "1000",      "--no-save",
+                                   "--max-time", "0.01",       "--format",  "json",
                                    "--out",      out.string(), "--backends"};
   std::string list;
   for (const auto& b : backends) list += (list.empty() ? "" : ",") + b;

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "run_in_process.h"
 #include "squarebench/executor.h"
 #include "squarebench/registration.h"
-#include "run_in_process.h"
 
 namespace sqb {
 namespace {

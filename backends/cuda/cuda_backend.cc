@@ -12,8 +12,8 @@
 
 #include "cuda_devices.h"
 #include "cuda_square.h"
-#include "squarebench/format.h"
 #include "squarebench/executor.h"
+#include "squarebench/format.h"
 #include "squarebench/registration.h"
 
 namespace sqb::cuda {

@@ -1,7 +1,6 @@
 // CUDA device discovery: a count of GPUs before main without the runtime, then the runtime's
 // devices and properties, queried once after main.
 #include "cuda_devices.h"
-#include "squarebench/format.h"
 
 #include <fmt/format.h>
 
@@ -10,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+
+#include "squarebench/format.h"
 
 namespace sqb::cuda {
 namespace {

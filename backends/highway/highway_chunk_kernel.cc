@@ -11,11 +11,11 @@
 #include <cctype>
 
 #include "highway_targets.h"
-#include "squarebench/caches.h"
-#include "squarebench/registration.h"
 #include "hwy/highway.h"
 #include "hwy/targets.h"
 #include "square-inl.h"
+#include "squarebench/caches.h"
+#include "squarebench/registration.h"
 // clang-format on
 
 namespace sqb {
@@ -175,9 +175,10 @@ ChunkKernelInfo Info(Operation op) {
       .variants = Variants(),
       .knobs = {kStoresKnob},
       .copy_ceiling = !square,
-      .ceiling_knobs = square ? std::vector<std::map<std::string, std::string>>{}
-                              : std::vector<std::map<std::string, std::string>>{
-                                    {{"stores", "regular"}}, {{"stores", "streaming"}}},
+      .ceiling_knobs =
+          square ? std::vector<std::map<std::string, std::string>>{}
+                 : std::vector<std::map<std::string, std::string>>{{{"stores", "regular"}},
+                                                                   {{"stores", "streaming"}}},
       .provenance = {.fingerprint = Fingerprint},
       .unavailable_reason = UnavailableReason,
       .resolve = [op](const CellParams& p) { return Resolve(p, op); },

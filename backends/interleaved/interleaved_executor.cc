@@ -6,13 +6,13 @@
 #include <charconv>
 #include <exception>
 
-#include "task_ring.h"
 #include "squarebench/affinity.h"
+#include "squarebench/cell_params.h"
 #include "squarebench/clock.h"
 #include "squarebench/executor.h"
-#include "squarebench/registration.h"
-#include "squarebench/cell_params.h"
 #include "squarebench/format.h"
+#include "squarebench/registration.h"
+#include "task_ring.h"
 
 namespace sqb {
 namespace {

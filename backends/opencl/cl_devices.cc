@@ -1,10 +1,11 @@
 // The OpenCL devices here: enumerated once per process, each named "<platform>.<device>" by index.
 #include "cl_devices.h"
-#include "squarebench/format.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+
+#include "squarebench/format.h"
 
 namespace sqb::opencl {
 namespace {

@@ -155,7 +155,7 @@ struct BackendInfo {
   // Empty when the backend has none; [0] is the default. Device backends pass a function that
   // enumerates their devices: it runs only when a command needs this backend's variants.
   LazyList variants;
-  std::vector<KnobInfo> knobs;        // every cell carries a value for each
+  std::vector<KnobInfo> knobs;  // every cell carries a value for each
   // How the work is spread, which a ceiling must share with the cells it rates: these knobs'
   // values (an executor's knobs), and the variant when it names a device.
   std::vector<std::string> spread_knobs;

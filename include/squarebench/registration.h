@@ -1,4 +1,5 @@
-// Registering a backend: one macro line at namespace scope, run before main by a static initialiser.
+// Registering a backend: one macro line at namespace scope, run before main by a static
+// initialiser.
 #pragma once
 
 #include "squarebench/backend.h"
