@@ -176,6 +176,11 @@ std::unique_ptr<Cell> MakeCell(const CellParams& p, Operation operation) {
   return std::make_unique<CudaCell>(p, operation);
 }
 
+// The devices as `list` shows them (or why there are none), in every report that uses them.
+FingerprintLines Fingerprint() {
+  return {{"cuda.devices", fmt::format("{}", fmt::join(ListDevices(), "; "))}};
+}
+
 SQB_REGISTER_BACKEND((BackendInfo{
     .name = "cuda",
     .executor = "cuda",
@@ -190,6 +195,7 @@ SQB_REGISTER_BACKEND((BackendInfo{
     .device_caches = DeviceCaches,
     .list_devices = ListDevices,
     .unavailable_reason = UnavailableReason,
+    .provenance = {.fingerprint = Fingerprint},
     .make_cell = [](const CellParams& p) { return MakeCell(p, Operation::kSquare); },
 }));
 
@@ -206,6 +212,7 @@ SQB_REGISTER_BACKEND((BackendInfo{
     .device_caches = DeviceCaches,
     .list_devices = ListDevices,
     .unavailable_reason = UnavailableReason,
+    .provenance = {.fingerprint = Fingerprint},
     .make_cell = [](const CellParams& p) { return MakeCell(p, Operation::kCopy); },
 }));
 

@@ -1,5 +1,7 @@
 // The opencl backends: squaring with kernels/square.cl, and copying with clEnqueueCopyBuffer as
 // its ceiling, on any device of the installed OpenCL platforms.
+#include <fmt/format.h>
+
 #include "cl_devices.h"
 #include "opencl_cell.h"
 #include "squarebench/registration.h"
@@ -14,6 +16,9 @@ BackendInfo DeviceBackend(BackendInfo info) {
   info.variant_is_device = true;
   info.device_caches = [](const std::string& variant) { return DeviceCaches(variant); };
   info.unavailable_reason = [](const std::string& variant) { return UnavailableReason(variant); };
+  info.provenance.fingerprint = [] {
+    return FingerprintLines{{"opencl.devices", fmt::format("{}", fmt::join(ListLines(), "; "))}};
+  };
   return info;
 }
 
