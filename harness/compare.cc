@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "harness/sizes.h"
+#include "harness/cell_key.h"
 
 namespace sqb {
 namespace {
@@ -22,14 +22,8 @@ const std::set<std::string> kVolatileFields = {"load.avg1",           "load.avg5
                                                "load.avg15",          "memory.available",
                                                "timer.resolution_ns", "timer.overhead_ns"};
 
-std::string CellKey(const CellRecord& c, MatchBy match) {
-  const CellParams& p = c.params;
-  std::string key = fmt::format("{} {} {} threads={} bind={}", p.backend, Name(p.dtype),
-                                match == MatchBy::kSize ? FormatCount(p.elements) : c.level,
-                                p.threads, Name(p.binding));
-  if (p.offset != 0) key += fmt::format(" offset={}", p.offset);
-  for (const auto& [k, v] : p.knobs) key += fmt::format(" {}={}", k, v);
-  return key;
+std::string MatchKey(const CellRecord& c, MatchBy match) {
+  return CellKey(c, match == MatchBy::kSize ? KeySize::kElements : KeySize::kLevel);
 }
 
 std::map<std::string, const CellRecord*> Index(const Report& r, MatchBy match,
@@ -37,7 +31,7 @@ std::map<std::string, const CellRecord*> Index(const Report& r, MatchBy match,
   std::map<std::string, const CellRecord*> index;
   for (const CellRecord& c : r.cells) {
     if (c.params.elements == 0) continue;  // a backend that could not run: no size, no cell
-    const std::string key = CellKey(c, match);
+    const std::string key = MatchKey(c, match);
     if (!index.emplace(key, &c).second) duplicates->push_back(key);
   }
   return index;
@@ -142,6 +136,85 @@ LevelSummary Summarize(const std::string& level, const std::vector<const CellCom
   return s;
 }
 
+// As asked, else by size when the reports share any cell at a size, else by level.
+void ChooseMatch(const Report& a, const Report& b, const CompareOptions& o, Comparison* out) {
+  if (o.match) {
+    out->match = *o.match;
+    out->match_reason = "as asked";
+  } else if (const std::size_t common = CommonKeys(a, b, MatchBy::kSize); common > 0) {
+    out->match = MatchBy::kSize;
+    out->match_reason = fmt::format("{} cells share backend, parameters and size", common);
+  } else {
+    out->match = MatchBy::kLevel;
+    out->match_reason = "no sizes in common, so cells are matched by memory level";
+  }
+}
+
+struct Pair {
+  std::string key;
+  const CellRecord *a, *b;
+};
+
+// The verified cells both reports hold, in A's order (sizes as they were measured); lists the
+// others in out->only_in_a, only_in_b and not_comparable. Throws CompareError when their samples
+// would need more than kMaxBootstrapDraws.
+std::vector<Pair> PairCells(const Report& a, const Report& b, const CompareOptions& o,
+                            Comparison* out) {
+  std::vector<std::string> duplicates;
+  const auto ia = Index(a, out->match, &duplicates), ib = Index(b, out->match, &duplicates);
+  for (const auto& key : duplicates)
+    out->not_comparable.push_back(key + ": several cells match; the first of each report is used");
+  std::vector<Pair> pairs;
+  std::uint64_t draws = 0;
+  for (const CellRecord& cell : a.cells) {
+    if (cell.params.elements == 0) continue;
+    std::string key = MatchKey(cell, out->match);
+    const CellRecord* ca = ia.at(key);
+    if (ca != &cell) continue;  // a duplicate: the first is used
+    const auto it = ib.find(key);
+    if (it == ib.end()) {
+      out->only_in_a.push_back(key);
+      continue;
+    }
+    const CellRecord* cb = it->second;
+    if (ca->status != CellStatus::kOk || cb->status != CellStatus::kOk ||
+        ca->wall.samples.empty() || cb->wall.samples.empty()) {
+      out->not_comparable.push_back(
+          fmt::format("{}: A {}, B {}", key, Name(ca->status), Name(cb->status)));
+      continue;
+    }
+    // Checked per cell, so the sum never nears overflow.
+    draws += static_cast<std::uint64_t>(std::max(o.resamples, 0)) *
+             (ca->wall.samples.size() + cb->wall.samples.size());
+    if (draws > kMaxBootstrapDraws)
+      throw CompareError(fmt::format(
+          "too many samples to compare: the bootstrap ({} resamples) would draw more than {} "
+          "samples over the cells in common",
+          o.resamples, kMaxBootstrapDraws));
+    pairs.push_back({std::move(key), ca, cb});
+  }
+  for (const auto& [key, cb] : ib)
+    if (!ia.count(key)) out->only_in_b.push_back(key);
+  std::sort(out->only_in_a.begin(), out->only_in_a.end());
+  return pairs;
+}
+
+// One summary per level, in the order the cells first reach it, then "all".
+void SummarizeLevels(Comparison* out) {
+  std::vector<std::string> levels;
+  for (const auto& c : out->cells)
+    if (std::find(levels.begin(), levels.end(), c.level) == levels.end()) levels.push_back(c.level);
+  std::vector<const CellComparison*> all;
+  for (const auto& level : levels) {
+    std::vector<const CellComparison*> in_level;
+    for (const auto& c : out->cells)
+      if (c.level == level) in_level.push_back(&c);
+    out->levels.push_back(Summarize(level, in_level));
+    all.insert(all.end(), in_level.begin(), in_level.end());
+  }
+  out->levels.push_back(Summarize("all", all));
+}
+
 }  // namespace
 
 std::string_view Name(Verdict v) {
@@ -159,82 +232,20 @@ std::string_view Name(Verdict v) {
 Comparison Compare(const Report& a, const Report& b, const CompareOptions& o) {
   Comparison out;
   out.options = o;
-  if (o.match) {
-    out.match = *o.match;
-    out.match_reason = "as asked";
-  } else if (const std::size_t common = CommonKeys(a, b, MatchBy::kSize); common > 0) {
-    out.match = MatchBy::kSize;
-    out.match_reason = fmt::format("{} cells share backend, parameters and size", common);
-  } else {
-    out.match = MatchBy::kLevel;
-    out.match_reason = "no sizes in common, so cells are matched by memory level";
-  }
+  ChooseMatch(a, b, o, &out);
   CompareFingerprints(a, b, &out);
-
-  std::vector<std::string> duplicates;
-  const auto ia = Index(a, out.match, &duplicates), ib = Index(b, out.match, &duplicates);
-  for (const auto& key : duplicates)
-    out.not_comparable.push_back(key + ": several cells match; the first of each report is used");
-  struct Pair {
-    std::string key;
-    const CellRecord *a, *b;
-  };
-  std::vector<Pair> pairs;
-  std::uint64_t draws = 0;
-  for (const CellRecord& cell : a.cells) {  // in A's order: sizes as they were measured
-    if (cell.params.elements == 0) continue;
-    std::string key = CellKey(cell, out.match);
-    const CellRecord* ca = ia.at(key);
-    if (ca != &cell) continue;  // a duplicate: the first is used
-    const auto it = ib.find(key);
-    if (it == ib.end()) {
-      out.only_in_a.push_back(key);
-      continue;
-    }
-    const CellRecord* cb = it->second;
-    if (ca->status != CellStatus::kOk || cb->status != CellStatus::kOk ||
-        ca->wall.samples.empty() || cb->wall.samples.empty()) {
-      out.not_comparable.push_back(
-          fmt::format("{}: A {}, B {}", key, Name(ca->status), Name(cb->status)));
-      continue;
-    }
-    // Checked per cell, so the sum never nears overflow.
-    draws += static_cast<std::uint64_t>(std::max(o.resamples, 0)) *
-             (ca->wall.samples.size() + cb->wall.samples.size());
-    if (draws > kMaxBootstrapDraws)
-      throw CompareError(fmt::format(
-          "too many samples to compare: the bootstrap ({} resamples) would draw more than {} "
-          "samples over the cells in common",
-          o.resamples, kMaxBootstrapDraws));
-    pairs.push_back({std::move(key), ca, cb});
-  }
-  for (const Pair& pair : pairs) {
+  for (const Pair& pair : PairCells(a, b, o, &out)) {
     CellComparison c;
     c.key = pair.key;
     c.level = pair.a->level;
     Measure(o, *pair.a, *pair.b, &c);
     out.cells.push_back(std::move(c));
   }
-  for (const auto& [key, cb] : ib)
-    if (!ia.count(key)) out.only_in_b.push_back(key);
-  std::sort(out.only_in_a.begin(), out.only_in_a.end());
   if (out.cells.empty())
     throw CompareError("no cells in common to compare (matching by " +
                        std::string(out.match == MatchBy::kSize ? "size" : "level") + ")");
   Decide(o, out.cells);
-
-  std::vector<std::string> levels;
-  for (const auto& c : out.cells)
-    if (std::find(levels.begin(), levels.end(), c.level) == levels.end()) levels.push_back(c.level);
-  std::vector<const CellComparison*> all;
-  for (const auto& level : levels) {
-    std::vector<const CellComparison*> in_level;
-    for (const auto& c : out.cells)
-      if (c.level == level) in_level.push_back(&c);
-    out.levels.push_back(Summarize(level, in_level));
-    all.insert(all.end(), in_level.begin(), in_level.end());
-  }
-  out.levels.push_back(Summarize("all", all));
+  SummarizeLevels(&out);
   return out;
 }
 

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "harness/cli.h"
-#include "harness/output_file.h"
 #include "harness/plan.h"
 #include "harness/report_reader.h"
 
@@ -24,11 +23,7 @@ int CompareReports(const CompareCommand& command) {
   }
   comparison.path_a = command.a;
   comparison.path_b = command.b;
-  const std::string text = RenderComparison(comparison, command.format);
-  if (command.out.empty())
-    WriteStdout(text);
-  else
-    WriteOutput(command.out, text);
+  WriteResult(command.out, RenderComparison(comparison, command.format));
   const bool regressed = std::any_of(comparison.cells.begin(), comparison.cells.end(),
                                      [](const auto& c) { return c.verdict == Verdict::kSlower; });
   return command.fail_on_regression && regressed ? kExitRegression : kExitOk;

@@ -163,125 +163,153 @@ std::string VersionTriple(unsigned major, unsigned minor, unsigned patch) {
 
 std::string OrNone(std::string_view s) { return s.empty() ? "none" : std::string(s); }
 
-}  // namespace
+void Add(Fingerprint& fp, std::string key, std::string value) {
+  fp.fields.emplace_back(std::move(key), std::move(value));
+}
 
-Fingerprint CollectFingerprint(const std::vector<const BackendInfo*>& backends) {
-  Fingerprint fp;
-  auto add = [&fp](std::string key, std::string value) {
-    fp.fields.emplace_back(std::move(key), std::move(value));
-  };
-  auto& warn = fp.warnings;
-  const Topology& topo = MachineTopology();
-
-  add("cpu.model", FindField("/proc/cpuinfo", "model name", ':').value_or(kUnavailable));
-  add("cpu.cores", std::to_string(topo.cores));
-  add("cpu.pus", std::to_string(topo.pus));
-  add("cpu.packages", std::to_string(topo.packages));
-  add("cpu.numa_nodes", std::to_string(topo.numa_nodes));
-  add("cpu.flags_simd", SimdFlags());
+void AddCpu(Fingerprint& fp, const Topology& topo) {
+  Add(fp, "cpu.model", FindField("/proc/cpuinfo", "model name", ':').value_or(kUnavailable));
+  Add(fp, "cpu.cores", std::to_string(topo.cores));
+  Add(fp, "cpu.pus", std::to_string(topo.pus));
+  Add(fp, "cpu.packages", std::to_string(topo.packages));
+  Add(fp, "cpu.numa_nodes", std::to_string(topo.numa_nodes));
+  Add(fp, "cpu.flags_simd", SimdFlags());
   const auto governor = ReadFirstLine("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
-  add("cpu.governor", governor.value_or(kUnavailable));
+  Add(fp, "cpu.governor", governor.value_or(kUnavailable));
   if (!governor) {
-    warn.push_back("frequency governor unavailable: clock may vary");
+    fp.warnings.push_back("frequency governor unavailable: clock may vary");
   } else if (*governor != "performance") {
-    warn.push_back(
+    fp.warnings.push_back(
         fmt::format("frequency governor is '{}', not 'performance': clock may vary", *governor));
   }
   if (const auto khz = ReadFirstLine("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq")) {
-    add("cpu.freq_mhz", std::to_string(std::strtoull(khz->c_str(), nullptr, 10) / 1000));
+    Add(fp, "cpu.freq_mhz", std::to_string(std::strtoull(khz->c_str(), nullptr, 10) / 1000));
   } else if (const auto mhz = FindField("/proc/cpuinfo", "cpu MHz", ':')) {
-    add("cpu.freq_mhz", fmt::format("{:.0f}", std::strtod(mhz->c_str(), nullptr)));
+    Add(fp, "cpu.freq_mhz", fmt::format("{:.0f}", std::strtod(mhz->c_str(), nullptr)));
   }
+}
 
-  add("cache.l1d", topo.l1d_bytes ? FormatBytes(topo.l1d_bytes) : kUnavailable);
-  add("cache.l2", topo.l2_bytes ? FormatBytes(topo.l2_bytes) : kUnavailable);
+void AddCaches(Fingerprint& fp, const Topology& topo) {
+  Add(fp, "cache.l1d", topo.l1d_bytes ? FormatBytes(topo.l1d_bytes) : kUnavailable);
+  Add(fp, "cache.l2", topo.l2_bytes ? FormatBytes(topo.l2_bytes) : kUnavailable);
   // No L3 is a fact only when the smaller levels were read; otherwise nothing is known.
-  add("cache.l3", topo.l3_bytes   ? FormatBytes(topo.l3_bytes)
-                  : topo.l2_bytes ? "none"
-                                  : kUnavailable);
+  Add(fp, "cache.l3",
+      topo.l3_bytes   ? FormatBytes(topo.l3_bytes)
+      : topo.l2_bytes ? "none"
+                      : kUnavailable);
   if (topo.l3_bytes) {
     const LastLevelCache& llc = MeasuredLastLevelCache();
-    add("cache.l3_effective", llc.effective < llc.reported
-                                  ? FormatBytes(llc.effective) + " (measured share of the L3)"
-                                  : FormatBytes(llc.effective));
+    Add(fp, "cache.l3_effective",
+        llc.effective < llc.reported ? FormatBytes(llc.effective) + " (measured share of the L3)"
+                                     : FormatBytes(llc.effective));
   }
+}
 
+void AddMemory(Fingerprint& fp, const Topology& topo) {
   std::uint64_t mem_total = MeminfoBytes("MemTotal");
   if (mem_total == 0) mem_total = topo.memory_bytes;
   const std::uint64_t mem_available = AvailableMemoryBytes();
-  add("memory.total", mem_total ? FormatBytes(mem_total) : kUnavailable);
-  add("memory.available", mem_available ? FormatBytes(mem_available) : kUnavailable);
+  Add(fp, "memory.total", mem_total ? FormatBytes(mem_total) : kUnavailable);
+  Add(fp, "memory.available", mem_available ? FormatBytes(mem_available) : kUnavailable);
   if (mem_total && mem_available && mem_available < mem_total / 4) {
-    warn.push_back(fmt::format("low memory: {} of {} available", FormatBytes(mem_available),
-                               FormatBytes(mem_total)));
+    fp.warnings.push_back(fmt::format("low memory: {} of {} available", FormatBytes(mem_available),
+                                      FormatBytes(mem_total)));
   }
-  add("memory.thp", BracketedChoice("/sys/kernel/mm/transparent_hugepage/enabled"));
-  add("memory.thp_defrag", BracketedChoice("/sys/kernel/mm/transparent_hugepage/defrag"));
+  Add(fp, "memory.thp", BracketedChoice("/sys/kernel/mm/transparent_hugepage/enabled"));
+  Add(fp, "memory.thp_defrag", BracketedChoice("/sys/kernel/mm/transparent_hugepage/defrag"));
+}
 
+// The OS, the host's name and hypervisor, and how busy it is.
+void AddOsAndHost(Fingerprint& fp, const Topology& topo) {
   utsname uts{};
   const bool have_uts = uname(&uts) == 0;
-  add("os.kernel",
+  Add(fp, "os.kernel",
       have_uts ? fmt::format("{} {} {}", uts.sysname, uts.release, uts.machine) : kUnavailable);
-  add("os.distro", FindField("/etc/os-release", "PRETTY_NAME", '=').value_or(kUnavailable));
-  add("os.glibc", gnu_get_libc_version());
-  add("host.name", have_uts ? uts.nodename : kUnavailable);
+  Add(fp, "os.distro", FindField("/etc/os-release", "PRETTY_NAME", '=').value_or(kUnavailable));
+  Add(fp, "os.glibc", gnu_get_libc_version());
+  Add(fp, "host.name", have_uts ? uts.nodename : kUnavailable);
   const std::string hypervisor = Hypervisor();
-  add("host.hypervisor", hypervisor);
+  Add(fp, "host.hypervisor", hypervisor);
   if (hypervisor != "none" && hypervisor != kUnavailable) {
-    warn.push_back(
+    fp.warnings.push_back(
         fmt::format("running under a hypervisor ({}): expect extra timing noise", hypervisor));
   }
-
   double load[3] = {};
   const bool have_load = getloadavg(load, 3) == 3;
   constexpr const char* kLoadKeys[] = {"load.avg1", "load.avg5", "load.avg15"};
   for (int i = 0; i < 3; ++i) {
-    add(kLoadKeys[i], have_load ? fmt::format("{:.2f}", load[i]) : kUnavailable);
+    Add(fp, kLoadKeys[i], have_load ? fmt::format("{:.2f}", load[i]) : kUnavailable);
   }
   if (have_load && load[0] > 0.1 * topo.cores) {
-    warn.push_back(fmt::format("machine busy: load {:.2f} on {} cores", load[0], topo.cores));
+    fp.warnings.push_back(
+        fmt::format("machine busy: load {:.2f} on {} cores", load[0], topo.cores));
   }
+}
 
+void AddTimer(Fingerprint& fp) {
   const TimerFacts& timer = MeasuredTimer();
-  add("timer.clock", "steady_clock");
-  add("timer.resolution_ns", fmt::format("{:.1f}", timer.resolution_s * 1e9));
-  add("timer.overhead_ns", fmt::format("{:.1f}", timer.overhead_s * 1e9));
+  Add(fp, "timer.clock", "steady_clock");
+  Add(fp, "timer.resolution_ns", fmt::format("{:.1f}", timer.resolution_s * 1e9));
+  Add(fp, "timer.overhead_ns", fmt::format("{:.1f}", timer.overhead_s * 1e9));
   if (timer.resolution_s > 1e-6) {
-    warn.push_back(fmt::format("coarse timer: resolution {:.1f} us", timer.resolution_s * 1e6));
+    fp.warnings.push_back(
+        fmt::format("coarse timer: resolution {:.1f} us", timer.resolution_s * 1e6));
   }
-  add("perf.counters", "unavailable (no hardware counters are read)");
+  Add(fp, "perf.counters", "unavailable (no hardware counters are read)");
+}
 
+void AddBuild(Fingerprint& fp) {
   const std::string build_type = OrNone(SQB_BUILD_TYPE);
   const std::string sanitizers = Sanitizers();
-  add("build.version", SQB_VERSION);
-  add("build.type", build_type);
-  add("build.compiler", SQB_CXX_COMPILER);
-  add("build.flags", OrNone(SQB_CXX_FLAGS));
-  add("build.cmake", SQB_CMAKE_VERSION);
-  add("build.git_revision", SQB_GIT_REVISION);
-  add("build.sanitizers", sanitizers);
+  Add(fp, "build.version", SQB_VERSION);
+  Add(fp, "build.type", build_type);
+  Add(fp, "build.compiler", SQB_CXX_COMPILER);
+  Add(fp, "build.flags", OrNone(SQB_CXX_FLAGS));
+  Add(fp, "build.cmake", SQB_CMAKE_VERSION);
+  Add(fp, "build.git_revision", SQB_GIT_REVISION);
+  Add(fp, "build.sanitizers", sanitizers);
   if (build_type != "Release") {
-    warn.push_back(
+    fp.warnings.push_back(
         fmt::format("not a Release build ({}): timings are not representative", build_type));
   }
   if (sanitizers != "none") {
-    warn.push_back(fmt::format("sanitizer build ({}): timings are not representative", sanitizers));
+    fp.warnings.push_back(
+        fmt::format("sanitizer build ({}): timings are not representative", sanitizers));
   }
+}
 
+// The harness's own libraries, then each backend's lines; a key two backends give is kept once.
+void AddLibraries(Fingerprint& fp, const std::vector<const BackendInfo*>& backends) {
   const unsigned hwloc_api = hwloc_get_api_version();
-  add("lib.hwloc",
+  Add(fp, "lib.hwloc",
       "API " + VersionTriple(hwloc_api >> 16, (hwloc_api >> 8) & 0xff, hwloc_api & 0xff));
-  add("lib.fmt", VersionTriple(FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100));
-  add("lib.nlohmann_json", VersionTriple(NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
-                                         NLOHMANN_JSON_VERSION_PATCH));
+  Add(fp, "lib.fmt",
+      VersionTriple(FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100));
+  Add(fp, "lib.nlohmann_json",
+      VersionTriple(NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+                    NLOHMANN_JSON_VERSION_PATCH));
   for (const BackendInfo* b : backends) {
     if (!b->provenance.fingerprint) continue;
     for (auto& [key, value] : b->provenance.fingerprint()) {
       const bool seen = std::any_of(fp.fields.begin(), fp.fields.end(),
                                     [&](const auto& field) { return field.first == key; });
-      if (!seen) add(std::move(key), std::move(value));
+      if (!seen) Add(fp, std::move(key), std::move(value));
     }
   }
+}
+
+}  // namespace
+
+Fingerprint CollectFingerprint(const std::vector<const BackendInfo*>& backends) {
+  Fingerprint fp;
+  const Topology& topo = MachineTopology();
+  AddCpu(fp, topo);
+  AddCaches(fp, topo);
+  AddMemory(fp, topo);
+  AddOsAndHost(fp, topo);
+  AddTimer(fp);
+  AddBuild(fp);
+  AddLibraries(fp, backends);
   return fp;
 }
 

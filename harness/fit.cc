@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 
+#include "harness/cell_key.h"
+
 namespace sqb {
 namespace {
 
@@ -19,6 +21,7 @@ constexpr double kTieRatio = 1.03;
 constexpr double kMaxBracket = 4.0;
 
 struct Series {
+  std::string key;  // the cells' key without their size
   std::string label;
   DType dtype = DType::kF32;
   Operation operation = Operation::kSquare;
@@ -29,12 +32,10 @@ std::vector<Series> CollectSeries(const Report& r) {
   std::vector<Series> out;
   for (const CellRecord& c : r.cells) {
     if (c.status != CellStatus::kOk || c.wall.stats.n == 0) continue;
-    const std::string label = SeriesLabel(r, c);
-    auto it = std::find_if(out.begin(), out.end(), [&](const Series& s) {
-      return s.label == label && s.dtype == c.params.dtype;
-    });
+    const std::string key = CellKey(c, KeySize::kNone);
+    auto it = std::find_if(out.begin(), out.end(), [&](const Series& s) { return s.key == key; });
     if (it == out.end()) {
-      out.push_back({label, c.params.dtype, c.operation, {}});
+      out.push_back({key, SeriesLabel(r, c), c.params.dtype, c.operation, {}});
       it = out.end() - 1;
     }
     it->by_size[c.params.elements] = &c;

@@ -8,44 +8,12 @@
 #include <thread>
 
 #include "harness/cache_probe.h"
+#include "harness/cell_key.h"
 #include "harness/registry.h"
 #include "harness/topology.h"
 
 namespace sqb {
 namespace {
-
-struct ResolvedBackend {
-  const BackendInfo* info;
-  std::string variant;
-};
-
-bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-}
-
-// <executor>[+<chunk kernel>][@<variant>]
-ResolvedBackend ResolveBackend(const std::string& text) {
-  const std::size_t at = text.find('@');
-  const std::string base = text.substr(0, at);
-  const std::size_t plus = base.find('+');
-  const std::string executor = base.substr(0, plus);
-  const std::string chunk = plus == std::string::npos ? kScalarChunkKernel : base.substr(plus + 1);
-  const bool well_formed = !executor.empty() && !chunk.empty() &&
-                           std::all_of(executor.begin(), executor.end(), IsNameChar) &&
-                           std::all_of(chunk.begin(), chunk.end(), IsNameChar);
-  const BackendInfo* info = well_formed ? FindBackend(ComposeName(executor, chunk)) : nullptr;
-  if (info == nullptr)
-    throw UsageError(fmt::format("unknown backend '{}' (valid: {})", text, ValidBackendNames()));
-  if (at == std::string::npos) return {info, info->variants.empty() ? "" : info->variants.front()};
-  const std::string variant = text.substr(at + 1);
-  if (info->variants.empty())
-    throw UsageError(
-        fmt::format("backend '{}' has no variants (asked for '{}')", info->name, text));
-  if (std::find(info->variants.begin(), info->variants.end(), variant) == info->variants.end())
-    throw UsageError(fmt::format("unknown variant '{}' of backend '{}' (valid: {})", variant,
-                                 info->name, fmt::join(info->variants, ", ")));
-  return {info, variant};
-}
 
 // The device's own caches when the backend's level sizes follow them (a GPU's), else nullopt.
 std::optional<CacheSizes> DeviceCaches(const ResolvedBackend& b) {
@@ -95,44 +63,6 @@ std::vector<std::pair<std::uint64_t, std::string>> ChooseSizes(const RunOptions&
   return sizes;
 }
 
-// One value as the knob records it: a listed value as given, a count in decimal.
-std::string CanonicalKnobValue(const KnobInfo& knob, const std::string& value) {
-  if (!knob.values.empty()) {
-    if (std::find(knob.values.begin(), knob.values.end(), value) == knob.values.end())
-      throw UsageError(fmt::format("invalid --{} value '{}' (valid: {})", knob.name, value,
-                                   fmt::join(knob.values, ", ")));
-    return value;
-  }
-  std::string error;
-  const auto n = ParseCount(value, &error);
-  if (!n || *n < knob.min_count || *n > knob.max_count)
-    throw UsageError(fmt::format("invalid --{} value '{}': must be a whole number in {}..{}",
-                                 knob.name, value, knob.min_count, knob.max_count));
-  return std::to_string(*n);
-}
-
-// The knob values the user gave, checked against every backend's declaration of that knob
-// (whether or not a backend run uses it) and written the way cell keys record them; a value given
-// twice, in any spelling (`--tasks 1024,1Ki`), is refused.
-std::map<std::string, std::vector<std::string>> CanonicalKnobs(const RunOptions& o) {
-  std::map<std::string, std::vector<std::string>> out;
-  for (const auto& [name, values] : o.knobs) {
-    const KnobInfo* knob = nullptr;
-    for (const auto& b : Backends())
-      for (const KnobInfo& k : b.knobs)
-        if (k.name == name) knob = &k;
-    if (knob == nullptr) throw UsageError(fmt::format("unknown option --{}", name));
-    auto& list = out[name];
-    for (const auto& v : values) {
-      std::string canonical = CanonicalKnobValue(*knob, v);
-      if (std::find(list.begin(), list.end(), canonical) != list.end())
-        throw UsageError(fmt::format("--{}: '{}' repeats a value given before it", name, v));
-      list.push_back(std::move(canonical));
-    }
-  }
-  return out;
-}
-
 // Every combination of the backend's knob values: the user's lists, else each knob's default.
 std::vector<std::map<std::string, std::string>> KnobCombinations(
     const BackendInfo& b, const std::map<std::string, std::vector<std::string>>& given_knobs) {
@@ -158,7 +88,7 @@ PlannedCell MakeCell(const ResolvedBackend& b, const SizeGroup& g, Binding bindi
                      std::map<std::string, std::string> knobs, std::string level) {
   PlannedCell c{b.info, {}, std::move(level), ""};
   // The default variant is implied: "highway" runs highway@auto.
-  const bool implied = b.variant.empty() || b.variant == b.info->variants.front();
+  const bool implied = b.variant == DefaultVariant(*b.info);
   c.params.backend = b.info->name + (implied ? "" : "@" + b.variant);
   c.params.executor = b.info->executor;
   c.params.chunk_kernel = b.info->chunk_kernel;
@@ -186,9 +116,7 @@ std::string CeilingSet(const PlannedCell& c) {
 }
 
 bool SameCell(const PlannedCell& a, const PlannedCell& b) {
-  return a.backend == b.backend && a.params.variant == b.params.variant &&
-         a.params.threads == b.params.threads && a.params.binding == b.params.binding &&
-         a.params.knobs == b.params.knobs;
+  return CellKey(a.params, a.level) == CellKey(b.params, b.level);
 }
 
 // Adds, for every square cell, the copies its backend is rated against (spread the same way, on
@@ -200,9 +128,8 @@ void AddCeilings(SizeGroup& g) {
       const PlannedCell& cell = g.cells[i];  // re-read: push_back below may move the cells
       const BackendInfo* info = FindBackend(spec.backend);
       if (info == nullptr) continue;
-      const std::string variant = info->variant_is_device  ? cell.params.variant
-                                  : info->variants.empty() ? ""
-                                                           : info->variants.front();
+      const std::string variant =
+          info->variant_is_device ? cell.params.variant : DefaultVariant(*info);
       if (!info->unavailable_reason(variant).empty()) continue;
       std::map<std::string, std::string> knobs;
       for (const KnobInfo& knob : info->knobs) {
@@ -223,13 +150,119 @@ void AddCeilings(SizeGroup& g) {
   for (PlannedCell& c : g.cells) c.ceiling_set = CeilingSet(c);
 }
 
-}  // namespace
+// What every size group is expanded from: the user's options, checked.
+struct Expansion {
+  std::vector<ResolvedBackend> backends;
+  KnobValues knobs;          // canonical values, by knob
+  std::vector<int> threads;  // for parallel backends
+};
 
-std::string ValidBackendNames() {
-  std::vector<std::string> names;
-  for (const auto& b : Backends()) names.push_back(b.name);
-  return fmt::format("{}", fmt::join(names, ", "));
+// A size group as it is being filled, with the level its size was chosen for ("" for a count).
+struct DraftGroup {
+  SizeGroup group;
+  std::string named_level;
+};
+
+void NoteUnusedKnobs(const Expansion& e, std::vector<std::string>* notes) {
+  for (const auto& [knob, values] : e.knobs) {
+    const bool used = std::any_of(e.backends.begin(), e.backends.end(), [&](const auto& b) {
+      return std::any_of(b.info->knobs.begin(), b.info->knobs.end(),
+                         [&](const KnobInfo& k) { return k.name == knob; });
+    });
+    if (!used) notes->push_back(fmt::format("--{} applies to none of the backends run", knob));
+  }
 }
+
+// The thread counts of parallel backends: as given (1..64x the cores), else all cores.
+std::vector<int> ThreadCounts(const RunOptions& o, const MachineLimits& m) {
+  const int max_threads = 64 * m.cores;
+  for (int t : o.threads)
+    if (t < 1 || t > max_threads)
+      throw UsageError(fmt::format("invalid thread count {}: must be 1..{} (64 x {} cores)", t,
+                                   max_threads, m.cores));
+  return o.threads.empty() ? std::vector<int>{m.cores} : o.threads;
+}
+
+// The group of (elements, offset) among this dtype's, made when it is the first cell there.
+SizeGroup& GroupFor(DType dtype, std::uint64_t elements, std::uint64_t offset,
+                    const std::string& named_level, const MachineLimits& m,
+                    std::vector<DraftGroup>* drafts) {
+  const auto it = std::find_if(drafts->begin(), drafts->end(), [&](const DraftGroup& d) {
+    return d.group.elements == elements && d.group.offset == offset;
+  });
+  if (it != drafts->end()) return it->group;
+  DraftGroup d;
+  d.group.dtype = dtype;
+  d.group.elements = elements;
+  d.group.offset = offset;
+  d.group.level = ClassifyLevel(2 * SizeOf(dtype) * elements, m.caches);
+  d.named_level = named_level;
+  drafts->push_back(std::move(d));
+  return drafts->back().group;
+}
+
+// Backend `b`'s cells at every size it chooses for `dtype` and every offset: one per binding,
+// thread count and combination of knob values.
+void AddBackendCells(const RunOptions& o, const MachineLimits& m, const Expansion& e, DType dtype,
+                     const ResolvedBackend& b, std::vector<DraftGroup>* drafts,
+                     std::vector<std::string>* notes) {
+  const std::optional<CacheSizes> device_caches = DeviceCaches(b);
+  const CacheSizes caches = device_caches.value_or(m.caches);
+  const std::string device =
+      device_caches ? b.info->name + (b.variant.empty() ? "" : "@" + b.variant) : "";
+  const std::vector<int> threads = b.info->parallel ? e.threads : std::vector<int>{1};
+  for (const auto& [elements, named_level] : ChooseSizes(o, dtype, caches, device, notes)) {
+    const std::string level = ClassifyLevel(2 * SizeOf(dtype) * elements, caches);
+    for (std::uint64_t offset : o.offsets) {
+      SizeGroup& g = GroupFor(dtype, elements, offset, named_level, m, drafts);
+      for (Binding binding : o.bindings)
+        for (int t : threads)
+          for (auto& knobs : KnobCombinations(*b.info, e.knobs))
+            g.cells.push_back(MakeCell(b, g, binding, t, std::move(knobs), level));
+    }
+  }
+}
+
+// When all cells of `g` need more memory than there is, measures them in as few batches as fit,
+// of even size, so no batch is left with a straggler; says so in *notes.
+void Batch(const MachineLimits& m, std::uint64_t cell_bytes, SizeGroup& g,
+           std::vector<std::string>* notes) {
+  const std::uint64_t all_bytes = cell_bytes * g.cells.size();
+  const std::uint64_t room = m.available_memory / 10 * 8;
+  g.cells_at_once = g.cells.size();
+  if (all_bytes <= room) return;
+  const std::size_t fit = std::max<std::size_t>(1, room / cell_bytes);
+  const std::size_t batches = (g.cells.size() + fit - 1) / fit;
+  g.cells_at_once = (g.cells.size() + batches - 1) / batches;
+  const std::string how =
+      g.cells_at_once == 1
+          ? std::string("measured one after another, not in interleaved rounds")
+          : fmt::format("measured in {} batches of up to {} cells, each in interleaved rounds",
+                        batches, g.cells_at_once);
+  notes->push_back(fmt::format("{} {} elements: all {} cells together need {} ({} available): {}",
+                               Name(g.dtype), FormatCount(g.elements), g.cells.size(),
+                               FormatBytes(all_bytes), FormatBytes(m.available_memory), how));
+}
+
+// False when one cell of the group does not fit in memory and its size was a default level (it is
+// skipped, with a note); throws UsageError when the size was asked for. Else batches the group.
+bool FitInMemory(const RunOptions& o, const MachineLimits& m, DraftGroup& d,
+                 std::vector<std::string>* notes) {
+  SizeGroup& g = d.group;
+  const std::uint64_t cell_bytes = (2 * g.elements + g.offset) * SizeOf(g.dtype);
+  if (cell_bytes > m.available_memory / 10 * 9) {
+    const std::string why = fmt::format(
+        "{} {} elements: one cell needs {} but only {} of memory is available", Name(g.dtype),
+        FormatCount(g.elements), FormatBytes(cell_bytes), FormatBytes(m.available_memory));
+    if (d.named_level.empty() || !o.levels.empty()) throw UsageError(why);
+    notes->push_back(fmt::format("level {} skipped: {}", d.named_level, why));
+    return false;
+  }
+  Batch(m, cell_bytes, g, notes);
+  return true;
+}
+
+}  // namespace
 
 MachineLimits CurrentMachineLimits() {
   const Topology& t = MachineTopology();
@@ -243,129 +276,23 @@ MachineLimits CurrentMachineLimits() {
 
 Plan MakePlan(const RunOptions& o, const MachineLimits& m) {
   Plan plan;
-  std::vector<ResolvedBackend> backends;
-  if (o.backends.empty()) {
-    for (const auto& b : Backends()) {
-      if (!b.in_default_run) continue;
-      const std::string variant = b.variants.get().empty() ? "" : b.variants.get().front();
-      const std::string why = b.unavailable_reason(variant);
-      if (why.empty()) {
-        backends.push_back({&b, variant});
-        continue;
-      }
-      CellRecord skipped;
-      skipped.params.backend = b.name;
-      skipped.params.executor = b.executor;
-      skipped.params.chunk_kernel = b.chunk_kernel;
-      skipped.operation = b.operation;
-      skipped.status = CellStatus::kSkipped;
-      skipped.message = why;
-      plan.skipped.push_back(std::move(skipped));
-    }
-  } else {
-    for (const auto& name : o.backends) {
-      const ResolvedBackend r = ResolveBackend(name);
-      const std::string why = r.info->unavailable_reason(r.variant);
-      if (!why.empty())
-        throw UsageError(fmt::format("backend '{}' cannot run here: {}", name, why));
-      const bool seen = std::any_of(backends.begin(), backends.end(), [&](const auto& b) {
-        return b.info == r.info && b.variant == r.variant;
-      });
-      if (seen)
-        throw UsageError(fmt::format("--backends: '{}' names a backend given before it", name));
-      backends.push_back(r);
-    }
-  }
-
-  const auto knobs_given = CanonicalKnobs(o);
-  for (const auto& [knob, values] : knobs_given) {
-    const bool used = std::any_of(backends.begin(), backends.end(), [&](const auto& b) {
-      return std::any_of(b.info->knobs.begin(), b.info->knobs.end(),
-                         [&](const KnobInfo& k) { return k.name == knob; });
-    });
-    if (!used) plan.notes.push_back(fmt::format("--{} applies to none of the backends run", knob));
-  }
-
-  const int max_threads = 64 * m.cores;
-  for (int t : o.threads)
-    if (t < 1 || t > max_threads)
-      throw UsageError(fmt::format("invalid thread count {}: must be 1..{} (64 x {} cores)", t,
-                                   max_threads, m.cores));
-  const std::vector<int> threads = o.threads.empty() ? std::vector<int>{m.cores} : o.threads;
-
-  std::vector<SizeGroup> groups;
-  std::vector<std::string> named_levels;  // per group: the level its size was chosen for, or ""
+  Expansion e;
+  e.backends = o.backends.empty() ? DefaultBackends(&plan.skipped) : NamedBackends(o.backends);
+  e.knobs = CanonicalKnobs(o.knobs);
+  NoteUnusedKnobs(e, &plan.notes);
+  e.threads = ThreadCounts(o, m);
   for (DType dtype : o.dtypes) {
-    const std::size_t first_group = groups.size();
-    for (const auto& b : backends) {
-      const std::optional<CacheSizes> device_caches = DeviceCaches(b);
-      const CacheSizes caches = device_caches.value_or(m.caches);
-      const std::string device =
-          device_caches ? b.info->name + (b.variant.empty() ? "" : "@" + b.variant) : "";
-      for (const auto& [elements, named_level] :
-           ChooseSizes(o, dtype, caches, device, &plan.notes)) {
-        const std::string level = ClassifyLevel(2 * SizeOf(dtype) * elements, caches);
-        for (std::uint64_t offset : o.offsets) {
-          auto it = std::find_if(groups.begin() + first_group, groups.end(), [&](const auto& g) {
-            return g.elements == elements && g.offset == offset;
-          });
-          if (it == groups.end()) {
-            SizeGroup g;
-            g.dtype = dtype;
-            g.elements = elements;
-            g.offset = offset;
-            g.level = ClassifyLevel(2 * SizeOf(dtype) * elements, m.caches);
-            groups.push_back(std::move(g));
-            named_levels.push_back(named_level);
-            it = groups.end() - 1;
-          }
-          for (Binding binding : o.bindings)
-            for (int t : b.info->parallel ? threads : std::vector<int>{1})
-              for (auto& knobs : KnobCombinations(*b.info, knobs_given))
-                it->cells.push_back(MakeCell(b, *it, binding, t, std::move(knobs), level));
-        }
-      }
-    }
+    std::vector<DraftGroup> drafts;
+    for (const ResolvedBackend& b : e.backends)
+      AddBackendCells(o, m, e, dtype, b, &drafts, &plan.notes);
     // Sizes ascending within a dtype, however many backends' levels they came from.
-    std::vector<std::size_t> order(groups.size() - first_group);
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = first_group + i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return std::pair(groups[a].elements, a) < std::pair(groups[b].elements, b);
+    std::stable_sort(drafts.begin(), drafts.end(), [](const DraftGroup& a, const DraftGroup& b) {
+      return a.group.elements < b.group.elements;
     });
-    for (std::size_t i : order) {
-      SizeGroup& g = groups[i];
-      if (o.ceilings) AddCeilings(g);
-      const std::uint64_t cell_bytes = (2 * g.elements + g.offset) * SizeOf(dtype);
-      const std::uint64_t all_bytes = cell_bytes * g.cells.size();
-      const std::string what = fmt::format("{} {} elements", Name(dtype), FormatCount(g.elements));
-      if (cell_bytes > m.available_memory / 10 * 9) {
-        const std::string why =
-            fmt::format("{}: one cell needs {} but only {} of memory is available", what,
-                        FormatBytes(cell_bytes), FormatBytes(m.available_memory));
-        if (!named_levels[i].empty() && o.levels.empty()) {
-          plan.notes.push_back(fmt::format("level {} skipped: {}", named_levels[i], why));
-          continue;
-        }
-        throw UsageError(why);
-      }
-      const std::uint64_t room = m.available_memory / 10 * 8;
-      g.cells_at_once = g.cells.size();
-      if (all_bytes > room) {
-        // As few batches as fit, of even size, so no batch is left with a straggler.
-        const std::size_t fit = std::max<std::size_t>(1, room / cell_bytes);
-        const std::size_t batches = (g.cells.size() + fit - 1) / fit;
-        g.cells_at_once = (g.cells.size() + batches - 1) / batches;
-        const std::string how =
-            g.cells_at_once == 1
-                ? std::string("measured one after another, not in interleaved rounds")
-                : fmt::format(
-                      "measured in {} batches of up to {} cells, each in interleaved rounds",
-                      batches, g.cells_at_once);
-        plan.notes.push_back(fmt::format("{}: all {} cells together need {} ({} available): {}",
-                                         what, g.cells.size(), FormatBytes(all_bytes),
-                                         FormatBytes(m.available_memory), how));
-      }
-      if (!g.cells.empty()) plan.groups.push_back(std::move(g));
+    for (DraftGroup& d : drafts) {
+      if (o.ceilings) AddCeilings(d.group);
+      if (FitInMemory(o, m, d, &plan.notes) && !d.group.cells.empty())
+        plan.groups.push_back(std::move(d.group));
     }
   }
   return plan;

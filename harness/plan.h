@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "squarebench/backend.h"
+#include "harness/plan_inputs.h"
 #include "harness/record.h"
 #include "harness/sizes.h"
+#include "squarebench/backend.h"
 
 namespace sqb {
 
@@ -70,8 +71,5 @@ MachineLimits CurrentMachineLimits();
 // Throws UsageError for unknown backends or variants, a backend asked for by name that cannot run
 // here, unknown levels, bad thread counts, and sizes whose arrays do not fit in memory.
 Plan MakePlan(const RunOptions& options, const MachineLimits& machine);
-
-// The names a user may type, for error messages: "memcpy, openmp, openmp+memcpy, serial, ...".
-std::string ValidBackendNames();
 
 }  // namespace sqb

@@ -3,6 +3,7 @@
 
 #include <array>
 
+#include "harness/cell_key.h"
 #include "harness/report_layout.h"
 #include "harness/reporters.h"
 
@@ -48,12 +49,6 @@ std::string Join(const Range& items, std::string_view sep) {
 // Shortest text that reads back as the same double.
 std::string Number(double v) { return fmt::format("{}", v); }
 
-std::string Knobs(const CellParams& p) {
-  std::vector<std::string> knobs;
-  for (const auto& [k, v] : p.knobs) knobs.push_back(fmt::format("{}={}", k, v));
-  return Join(knobs, ";");
-}
-
 std::vector<std::string> Row(const Report& r, const CellRecord& c) {
   const CellParams& p = c.params;
   std::vector<std::string> row = {p.backend,
@@ -69,7 +64,7 @@ std::vector<std::string> Row(const Report& r, const CellRecord& c) {
                                   c.level,
                                   fmt::format("{}", p.threads),
                                   std::string(Name(p.binding)),
-                                  Knobs(p),
+                                  KnobsKey(p, ";"),
                                   std::string(Name(c.status)),
                                   c.message,
                                   c.placement,
@@ -99,7 +94,7 @@ std::vector<std::string> Row(const Report& r, const CellRecord& c) {
   row.push_back(Join(c.flags, "; "));
   const auto e = RateAgainstCeiling(r, c);
   row.push_back(e ? Number(e->percent) : "");
-  const std::string ceiling_knobs = e ? Knobs(e->ceiling->params) : "";
+  const std::string ceiling_knobs = e ? KnobsKey(e->ceiling->params, ";") : "";
   row.push_back(!e                      ? ""
                 : ceiling_knobs.empty() ? e->ceiling->params.backend
                                         : e->ceiling->params.backend + " " + ceiling_knobs);

@@ -1,4 +1,4 @@
-// `squarebench run`: plan, measure, report, save; and `list` / `info`.
+// `squarebench run`: plan, measure, report, save.
 #include "harness/run_command.h"
 
 #include <fmt/format.h>
@@ -18,7 +18,6 @@
 #include "harness/fingerprint.h"
 #include "harness/output_file.h"
 #include "harness/plot_command.h"
-#include "harness/registry.h"
 #include "harness/stop_signals.h"
 
 extern char** environ;
@@ -166,40 +165,30 @@ int ExitCode(const Report& report, bool output_failed) {
   return kExitOk;
 }
 
-}  // namespace
+// Progress lines on stderr, timed from t0: when asked for, or when stderr is a terminal.
+ProgressFn Progress(bool asked, Clock::time_point t0) {
+  if (!asked && !isatty(STDERR_FILENO)) return {};
+  return [t0](const std::string& line) {
+    std::fprintf(stderr, "squarebench: %6.1fs %s\n", SecondsBetween(t0, Clock::now()),
+                 line.c_str());
+  };
+}
 
-int RunBenchmarks(const RunCommand& command) {
-  RunCommand c = command;
-  const auto t0 = Clock::now();
-  ProgressFn progress;
-  if (c.progress || isatty(STDERR_FILENO)) {
-    progress = [t0](const std::string& line) {
-      std::fprintf(stderr, "squarebench: %6.1fs %s\n", SecondsBetween(t0, Clock::now()),
-                   line.c_str());
-    };
-  }
-  if (StopRequested()) return StoppedBeforeMeasuring();
-  if (progress) progress("probing the last-level cache");
-  c.measure.last_level_cache_bytes = EffectiveLastLevelBytes();
-  if (StopRequested()) return StoppedBeforeMeasuring();
-  if (progress) progress("planning");
-  const Plan plan = MakePlan(c.plan, CurrentMachineLimits());
-  std::string save_dir;
-  if (c.save) {
-    save_dir = c.results_dir + "/" + HostName();
-    std::error_code ec;
-    std::filesystem::create_directories(save_dir, ec);
-    if (ec)
-      throw UsageError(
-          fmt::format("--results-dir: cannot create '{}': {}", save_dir, ec.message()));
-    const std::string why = CheckWritable(save_dir + "/report.json");
-    if (!why.empty()) throw UsageError("--results-dir: " + why);
-  }
-  if (StopRequested()) return StoppedBeforeMeasuring();
+// <results-dir>/<host>, made and checked writable before anything is measured.
+std::string SaveDir(const std::string& results_dir) {
+  const std::string dir = results_dir + "/" + HostName();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UsageError(fmt::format("--results-dir: cannot create '{}': {}", dir, ec.message()));
+  const std::string why = CheckWritable(dir + "/report.json");
+  if (!why.empty()) throw UsageError("--results-dir: " + why);
+  return dir;
+}
 
+// Everything a report holds before its cells are measured; the skipped backends are its cells.
+Report StartReport(const RunCommand& c, const Plan& plan, std::time_t started) {
   Report report;
   report.tool_version = SQB_VERSION;
-  const std::time_t started = std::time(nullptr);
   report.started_utc = UtcTime(started, "%Y-%m-%dT%H:%M:%SZ");
   report.command_line = c.command_line;
   const std::vector<const BackendInfo*> used = UsedBackends(plan);
@@ -208,7 +197,26 @@ int RunBenchmarks(const RunCommand& command) {
   report.fingerprint = CollectFingerprint(used);
   report.notes = plan.notes;
   report.cells = plan.skipped;
+  return report;
+}
 
+}  // namespace
+
+int RunBenchmarks(const RunCommand& command) {
+  RunCommand c = command;
+  const auto t0 = Clock::now();
+  const ProgressFn progress = Progress(c.progress, t0);
+  if (StopRequested()) return StoppedBeforeMeasuring();
+  if (progress) progress("probing the last-level cache");
+  c.measure.last_level_cache_bytes = EffectiveLastLevelBytes();
+  if (StopRequested()) return StoppedBeforeMeasuring();
+  if (progress) progress("planning");
+  const Plan plan = MakePlan(c.plan, CurrentMachineLimits());
+  const std::string save_dir = c.save ? SaveDir(c.results_dir) : "";
+  if (StopRequested()) return StoppedBeforeMeasuring();
+
+  const std::time_t started = std::time(nullptr);
+  Report report = StartReport(c, plan, started);
   c.measure.deadline_s = c.budget_s;
   BudgetUse budget;
   report.complete = MeasurePlan(plan, c.measure, StopRequested(), progress, &report.cells, &budget);
@@ -230,63 +238,8 @@ int RunBenchmarks(const RunCommand& command) {
     }
   };
   if (c.save) attempt([&] { SaveReport(report, save_dir, started, c.plot); });
-  attempt([&] { c.out.empty() ? WriteStdout(rendered) : WriteOutput(c.out, rendered); });
+  attempt([&] { WriteResult(c.out, rendered); });
   return ExitCode(report, output_failed);
-}
-
-int ListBackends() {
-  std::size_t width = 7;
-  for (const auto& b : Backends()) width = std::max(width, b.name.size());
-  std::string text = fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", "backend", width, "variants",
-                                 "default", "runs", "description / why not");
-  for (const auto& b : Backends()) {
-    const std::vector<std::string> variants =
-        b.variants.get().empty() ? std::vector<std::string>{""} : b.variants.get();
-    for (const auto& v : variants) {
-      const std::string why = b.unavailable_reason(v);
-      text += fmt::format("{:<{}}  {:<8}  {:<7}  {:<8}  {}\n", b.name, width, v.empty() ? "-" : v,
-                          b.in_default_run && (v.empty() || v == variants.front()) ? "yes" : "-",
-                          why.empty() ? "here" : "no",
-                          !why.empty()            ? why
-                          : v == variants.front() ? b.description
-                                                  : "");
-    }
-  }
-  text +=
-      "\nName grammar: <executor>[+<chunk kernel>][@<variant>]; the serial executor and the "
-      "scalar chunk kernel are implied (\"memcpy\" = serial+memcpy, \"openmp\" = openmp+scalar).\n";
-  for (const auto& b : Backends()) {
-    if (!b.list_devices || b.operation != Operation::kSquare) continue;
-    text += fmt::format("\n{} devices:\n", b.name);
-    for (const auto& line : b.list_devices()) text += "  " + line + "\n";
-  }
-  text += "\nKnobs (list-valued: each value its own cell):\n";
-  std::vector<std::string> seen;
-  for (const auto& b : Backends()) {
-    for (const KnobInfo& k : b.knobs) {
-      if (std::find(seen.begin(), seen.end(), k.name) != seen.end()) continue;
-      seen.push_back(k.name);
-      const std::string values = k.values.empty() ? fmt::format("{}..{}", k.min_count, k.max_count)
-                                                  : fmt::format("{}", fmt::join(k.values, "|"));
-      text += fmt::format("  --{} {} (default {}): {}\n", k.name, values, k.default_value,
-                          k.description);
-    }
-  }
-  WriteStdout(text);
-  return kExitOk;
-}
-
-int ShowInfo() {
-  std::vector<const BackendInfo*> all;
-  for (const BackendInfo& b : Backends()) all.push_back(&b);
-  const Fingerprint f = CollectFingerprint(all);
-  std::size_t width = 0;
-  for (const auto& [key, value] : f.fields) width = std::max(width, key.size());
-  std::string text;
-  for (const auto& [key, value] : f.fields) text += fmt::format("{:<{}}  {}\n", key, width, value);
-  for (const auto& w : f.warnings) text += fmt::format("warning: {}\n", w);
-  WriteStdout(text);
-  return kExitOk;
 }
 
 }  // namespace sqb

@@ -1,4 +1,4 @@
-// `squarebench run`: plan, measure, report, save; and `list` / `info`.
+// `squarebench run` (and `scaling`, `sweep`): plan, measure, report, save.
 #pragma once
 
 #include <string>
@@ -23,9 +23,7 @@ struct RunCommand {
   bool progress = false;  // progress lines on stderr even when it is not a terminal
 };
 
-// Each returns the process exit code (cli.h); bad input throws UsageError before anything runs.
+// Returns the process exit code (cli.h); bad input throws UsageError before anything runs.
 int RunBenchmarks(const RunCommand& command);
-int ListBackends();
-int ShowInfo();
 
 }  // namespace sqb

@@ -22,30 +22,50 @@ std::uint64_t LastLevel(const CacheSizes& c) { return c.l3 ? c.l3 : c.l2 ? c.l2 
 
 }  // namespace
 
-std::optional<std::uint64_t> ParseCount(std::string_view text, std::string* error) {
-  const auto fail = [&](std::string why) -> std::optional<std::uint64_t> {
-    *error = fmt::format("invalid size '{}': {}", text, why);
+std::optional<std::uint64_t> ParseWholeNumber(std::string_view text, const WholeNumberRule& rule,
+                                              std::string* error) {
+  const auto fail = [&](std::string_view why) -> std::optional<std::uint64_t> {
+    *error = fmt::format("invalid {} '{}': {}", rule.what, text, why);
     return std::nullopt;
   };
   if (text.empty()) return fail("empty");
-  if (text.front() == '-') return fail("must be positive");
+  if (text.front() == '-') return fail(rule.min > 0 ? "must be positive" : "must not be negative");
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (end == text.data()) return fail("not a number (expected e.g. 4096, 4Ki, 1Mi, 2G)");
+  if (end == text.data())
+    return fail(rule.suffixes ? "not a number (expected e.g. 4096, 4Ki, 1Mi, 2G)" : "not a number");
   if (ec == std::errc::result_out_of_range) return fail("too large");
   const std::string_view suffix(end, text.data() + text.size() - end);
   std::uint64_t factor = 1;
   if (!suffix.empty()) {
+    if (!rule.suffixes) return fail("not a number");
     factor = 0;
     for (const auto& s : kSuffixes)
       if (s.text == suffix) factor = s.factor;
     if (factor == 0)
       return fail(fmt::format("unknown suffix '{}' (use Ki, Mi, Gi, K, M or G)", suffix));
   }
-  if (value == 0) return fail("must be at least 1 element");
-  if (value > kMaxElements / factor)
-    return fail(fmt::format("more than {} elements per array", FormatCount(kMaxElements)));
+  // value * factor outside [min, max], tested without overflowing.
+  if (value < rule.min / factor + (rule.min % factor != 0))
+    return fail(rule.below_min.empty() ? fmt::format("must be at least {}", rule.min)
+                                       : std::string(rule.below_min));
+  if (value > rule.max / factor)
+    return fail(rule.above_max.empty() ? fmt::format("must be at most {}", rule.max)
+                                       : std::string(rule.above_max));
   return value * factor;
+}
+
+std::optional<std::uint64_t> ParseCount(std::string_view text, std::string* error) {
+  static const std::string too_many =
+      fmt::format("more than {} elements per array", FormatCount(kMaxElements));
+  return ParseWholeNumber(text,
+                          {.what = "size",
+                           .min = 1,
+                           .max = kMaxElements,
+                           .suffixes = true,
+                           .below_min = "must be at least 1 element",
+                           .above_max = too_many},
+                          error);
 }
 
 std::string FormatCount(std::uint64_t n) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,24 @@
 #include "squarebench/format.h"
 
 namespace sqb {
+
+// What ParseWholeNumber accepts, and how its errors name the value.
+struct WholeNumberRule {
+  std::string_view what;  // errors read "invalid <what> '<text>': <reason>"
+  std::uint64_t min = 0;
+  std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  bool suffixes = false;  // Ki, Mi, Gi (x 1024^k), K, M, G (x 1000^k) after the digits
+  // The reason given for a value outside [min, max]; "" for "must be at least <min>" and "must be
+  // at most <max>".
+  std::string_view below_min = "";
+  std::string_view above_max = "";
+};
+
+// The whole of `text` as a number in [rule.min, rule.max]: decimal digits (no sign, space or
+// fraction), then a suffix when the rule allows one. Returns nullopt and sets *error to one line
+// naming the text and what is wrong with it. Every integer option is read by this.
+std::optional<std::uint64_t> ParseWholeNumber(std::string_view text, const WholeNumberRule& rule,
+                                              std::string* error);
 
 // "4096", "4Ki", "1Mi", "2Gi" (x 1024^k), "4K", "1M", "2G" (x 1000^k); whole numbers only.
 // Returns nullopt and sets *error to a one-line reason for 0, negatives, non-numbers, bad suffixes

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "harness/cli_options.h"
 #include "tests/cli_fixture.h"
 
 namespace {
@@ -21,6 +22,46 @@ using sqb::testing::Slurp;
 using Result = sqb::testing::BinaryResult;
 
 using sqb::testing::CliTest;
+
+// The option values as typed, checked without the binary: lists split and parsed, numbers read
+// by ParseWholeNumber with one line naming what is wrong.
+TEST(RawRunOptions, ListsAreSplitAndParsed) {
+  sqb::RawRunOptions o;
+  o.sizes = {"1Ki,2Ki", "4096"};
+  o.threads = {"1,2"};
+  o.offsets = {"0,16"};
+  o.dtypes = {"f64"};
+  const sqb::RunCommand c = o.Resolve();
+  EXPECT_EQ(c.plan.sizes, (std::vector<std::uint64_t>{1024, 2048, 4096}));
+  EXPECT_EQ(c.plan.threads, (std::vector<int>{1, 2}));
+  EXPECT_EQ(c.plan.offsets, (std::vector<std::uint64_t>{0, 16}));
+  EXPECT_EQ(c.plan.dtypes, (std::vector<sqb::DType>{sqb::DType::kF64}));
+  EXPECT_EQ(c.plan.bindings, (std::vector<sqb::Binding>{sqb::Binding::kCores}));  // the default
+}
+
+TEST(RawRunOptions, BadNumbersAreOneLineEach) {
+  const auto error_of = [](auto set) {
+    sqb::RawRunOptions o;
+    set(o);
+    try {
+      o.Resolve();
+    } catch (const sqb::UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error_of([](auto& o) { o.offsets = {"x"}; }), "invalid offset 'x': not a number");
+  EXPECT_EQ(error_of([](auto& o) { o.offsets = {"2000000"}; }),
+            "invalid offset '2000000': too large (at most 1Mi elements)");
+  EXPECT_EQ(error_of([](auto& o) { o.threads = {"two"}; }),
+            "invalid thread count 'two': not a number");
+  EXPECT_EQ(error_of([](auto& o) { o.threads = {"-1"}; }),
+            "invalid thread count '-1': must not be negative");
+  EXPECT_EQ(error_of([](auto& o) { o.sizes = {"0"}; }),
+            "invalid size '0': must be at least 1 element");
+  EXPECT_EQ(error_of([](auto& o) { o.threads = {"1,01"}; }),
+            "--threads: '1' and '01' are the same value");
+}
 
 TEST_F(CliTest, EveryBadInputIsOneLineExitTwoAndNoFile) {
   const std::vector<std::vector<std::string>> cases = {

@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "harness/cell_key.h"
+
 namespace sqb {
 namespace {
 
@@ -39,6 +41,32 @@ Report MakeReport(double scale, std::uint64_t small = 3072, std::uint64_t large 
     r.cells.push_back(Cell(b, large, "L2", 1e-4, scale));
   }
   return r;
+}
+
+TEST(CellKey, EveryParameterInOneSpelling) {
+  CellRecord c = Cell("interleaved", 3072, "L1", 1e-6, 1.0);
+  c.params.threads = 2;
+  EXPECT_EQ(CellKey(c), "interleaved f32 3Ki threads=2 bind=cores");
+  c.params.offset = 16;
+  c.params.knobs = {{"tasks", "64"}, {"prefetch", "on"}};
+  EXPECT_EQ(CellKey(c), "interleaved f32 3Ki threads=2 bind=cores offset=16 prefetch=on tasks=64");
+  EXPECT_EQ(CellKey(c, KeySize::kLevel),
+            "interleaved f32 L1 threads=2 bind=cores offset=16 prefetch=on tasks=64");
+  EXPECT_EQ(CellKey(c, KeySize::kNone),
+            "interleaved f32 threads=2 bind=cores offset=16 prefetch=on tasks=64");
+  EXPECT_EQ(CellKey(c, KeySize::kElements, kBenchmarkKey),
+            "interleaved/f32/3Ki/threads:2/bind:cores/offset:16/prefetch:on/tasks:64");
+  EXPECT_EQ(KnobsKey(c.params, ";"), "prefetch=on;tasks=64");
+  c.params.knobs.clear();
+  EXPECT_EQ(KnobsKey(c.params, ";"), "");
+}
+
+TEST(Compare, MatchesByTheCellKey) {
+  Report a = MakeReport(1.0);
+  a.cells[0].params.knobs["tasks"] = "8";
+  const Comparison c = Compare(a, a, {.match = MatchBy::kLevel});
+  EXPECT_EQ(c.cells.at(0).key, CellKey(a.cells[0], KeySize::kLevel));
+  EXPECT_EQ(c.cells.at(0).key, "serial f32 L1 threads=1 bind=cores tasks=8");
 }
 
 TEST(Compare, AgainstItselfEverythingIsWithinNoise) {

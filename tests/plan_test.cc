@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "harness/cell_key.h"
 #include "harness/registry.h"
 
 namespace sqb {
@@ -144,6 +145,40 @@ TEST(Plan, NamesFollowTheGrammar) {
   for (const char* bad : {"nosuch", "openmp+nosuch", "serial@avx2", "", "+", "open mp", "OPENMP"}) {
     o.backends = {bad};
     EXPECT_THROW(MakePlan(o, TwoCoreMachine()), UsageError) << bad;
+  }
+}
+
+TEST(Plan, DefaultVariantIsTheFirstOrNone) {
+  EXPECT_EQ(DefaultVariant(*FindBackend("serial")), "");
+  const BackendInfo* copy = FindBackend("openmp+copy");
+  ASSERT_NE(copy, nullptr);
+  ASSERT_FALSE(copy->variants.empty());
+  EXPECT_EQ(DefaultVariant(*copy), copy->variants.front());
+  RunOptions o;
+  o.sizes = {1000};
+  o.ceilings = false;
+  o.backends = {"openmp+copy@" + copy->variants.front()};  // the default variant is implied
+  EXPECT_EQ(MakePlan(o, TwoCoreMachine()).groups[0].cells[0].params.backend, "openmp+copy");
+}
+
+TEST(Plan, AllKnobsNamesEachKnobOnce) {
+  std::set<std::string> names;
+  for (const KnobInfo* k : AllKnobs()) EXPECT_TRUE(names.insert(k->name).second) << k->name;
+  for (const auto& b : Backends())
+    for (const KnobInfo& k : b.knobs) EXPECT_TRUE(names.count(k.name)) << b.name << " " << k.name;
+  EXPECT_TRUE(names.count("tasks"));
+  EXPECT_TRUE(names.count("stores"));
+}
+
+// The same cell is planned once: a ceiling two square backends share is measured once.
+TEST(Plan, CellsOfAGroupHaveDistinctKeys) {
+  RunOptions o;
+  o.sizes = {1000};
+  o.backends = {"openmp", "openmp+memcpy"};  // openmp+memcpy is also openmp's ceiling
+  for (const SizeGroup& g : MakePlan(o, TwoCoreMachine()).groups) {
+    std::set<std::string> keys;
+    for (const PlannedCell& c : g.cells)
+      EXPECT_TRUE(keys.insert(CellKey(c.params, c.level)).second) << CellKey(c.params, c.level);
   }
 }
 

@@ -36,6 +36,67 @@ TEST(ParseCount, RejectsBadInputWithAReason) {
   }
 }
 
+TEST(ParseWholeNumber, TheWholeTextWithinTheLimits) {
+  std::string error;
+  const WholeNumberRule rule{.what = "offset", .max = 1 << 20};
+  EXPECT_EQ(ParseWholeNumber("0", rule, &error), 0u);
+  EXPECT_EQ(ParseWholeNumber("1048576", rule, &error), 1u << 20);
+  EXPECT_EQ(ParseWholeNumber("007", rule, &error), 7u);
+  EXPECT_EQ(ParseWholeNumber("4Ki", {.what = "count", .suffixes = true}, &error), 4096u);
+  EXPECT_EQ(ParseWholeNumber("18446744073709551615", {.what = "n"}, &error), ~std::uint64_t{0});
+}
+
+TEST(ParseWholeNumber, OneLineNamingTheTextAndWhatIsWrong) {
+  const auto error_of = [](std::string_view text, const WholeNumberRule& rule) {
+    std::string error;
+    EXPECT_FALSE(ParseWholeNumber(text, rule, &error).has_value()) << text;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+    return error;
+  };
+  const WholeNumberRule offset{.what = "offset", .max = 1 << 20};
+  EXPECT_EQ(error_of("", offset), "invalid offset '': empty");
+  EXPECT_EQ(error_of("x", offset), "invalid offset 'x': not a number");
+  EXPECT_EQ(error_of("+3", offset), "invalid offset '+3': not a number");
+  EXPECT_EQ(error_of(" 3", offset), "invalid offset ' 3': not a number");
+  EXPECT_EQ(error_of("1.5", offset), "invalid offset '1.5': not a number");
+  EXPECT_EQ(error_of("1Ki", offset), "invalid offset '1Ki': not a number");  // no suffixes here
+  EXPECT_EQ(error_of("-1", offset), "invalid offset '-1': must not be negative");
+  EXPECT_EQ(error_of("1048577", offset), "invalid offset '1048577': must be at most 1048576");
+  EXPECT_EQ(error_of("18446744073709551616", offset),
+            "invalid offset '18446744073709551616': too large");
+  const WholeNumberRule tasks{.what = "tasks", .min = 2, .max = 8, .suffixes = true};
+  EXPECT_EQ(error_of("1", tasks), "invalid tasks '1': must be at least 2");
+  EXPECT_EQ(error_of("-1", tasks), "invalid tasks '-1': must be positive");
+  EXPECT_EQ(error_of("1Ki", tasks), "invalid tasks '1Ki': must be at most 8");
+  EXPECT_EQ(error_of("2X", tasks),
+            "invalid tasks '2X': unknown suffix 'X' (use Ki, Mi, Gi, K, M or G)");
+  const WholeNumberRule worded{
+      .what = "n", .min = 1, .max = 9, .below_min = "low", .above_max = "high"};
+  EXPECT_EQ(error_of("0", worded), "invalid n '0': low");
+  EXPECT_EQ(error_of("10", worded), "invalid n '10': high");
+}
+
+TEST(ParseWholeNumber, SuffixedLimitsDoNotOverflow) {
+  std::string error;
+  const WholeNumberRule rule{.what = "n", .min = 1500, .max = ~std::uint64_t{0}, .suffixes = true};
+  EXPECT_FALSE(ParseWholeNumber("1K", rule, &error).has_value());  // 1000 < 1500
+  EXPECT_EQ(ParseWholeNumber("2K", rule, &error), 2000u);
+  EXPECT_FALSE(ParseWholeNumber("17179869184Gi", rule, &error).has_value());  // 2^64
+  EXPECT_EQ(ParseWholeNumber("17179869183Gi", rule, &error), 17179869183ull << 30);
+}
+
+TEST(ParseCount, ReasonsAsBefore) {
+  std::string error;
+  ParseCount("0", &error);
+  EXPECT_EQ(error, "invalid size '0': must be at least 1 element");
+  ParseCount("300000Gi", &error);
+  EXPECT_EQ(error, "invalid size '300000Gi': more than 262144Gi elements per array");
+  ParseCount("-5", &error);
+  EXPECT_EQ(error, "invalid size '-5': must be positive");
+  ParseCount("abc", &error);
+  EXPECT_EQ(error, "invalid size 'abc': not a number (expected e.g. 4096, 4Ki, 1Mi, 2G)");
+}
+
 TEST(FormatCount, ShortestExactSpelling) {
   EXPECT_EQ(FormatCount(3072), "3Ki");
   EXPECT_EQ(FormatCount(251658240), "240Mi");
