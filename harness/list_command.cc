@@ -65,7 +65,8 @@ int ListBackends() {
   std::string text = BackendLines();
   text +=
       "\nName grammar: <executor>[+<chunk kernel>][@<variant>]; the serial executor and the "
-      "scalar chunk kernel are implied (\"memcpy\" = serial+memcpy, \"openmp\" = openmp+scalar).\n";
+      "scalar chunk kernel are implied (\"<kernel>\" = serial+<kernel>, \"<executor>\" = "
+      "<executor>+scalar).\n";
   text += DeviceLines();
   text += KnobLines();
   WriteResult("", text);

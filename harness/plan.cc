@@ -87,7 +87,7 @@ std::vector<std::map<std::string, std::string>> KnobCombinations(
 PlannedCell MakeCell(const ResolvedBackend& b, const SizeGroup& g, Binding binding, int threads,
                      std::map<std::string, std::string> knobs, std::string level) {
   PlannedCell c{b.info, {}, std::move(level), ""};
-  // The default variant is implied: "highway" runs highway@auto.
+  // The default variant is implied: a name without '@' runs its backend's first variant.
   const bool implied = b.variant == DefaultVariant(*b.info);
   c.params.backend = b.info->name + (implied ? "" : "@" + b.variant);
   c.params.executor = b.info->executor;

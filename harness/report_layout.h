@@ -90,7 +90,7 @@ struct ResultGroup {
 // The size analysis as lines of text (fits, then crossovers), for the table and Markdown; empty
 // when the report has too few sizes for either.
 struct AnalysisText {
-  std::vector<std::string> efficiency;  // "f32 3Ki (L1): fastest openmp+highway ..., 93% of ..."
+  std::vector<std::string> efficiency;  // "f32 3Ki (L1): fastest <backend> ..., 93% of ..."
   std::vector<std::string> fits;        // "openmp (2 threads), f32, L2, 6 sizes 3Ki..96Ki: ..."
   std::vector<std::string> crossovers;  // "openmp overtakes serial at ~5.1Ki f32 elements ..."
   std::vector<std::string> scaling;     // "openmp, f32 128Ki (L2), 2 threads: ..."

@@ -71,7 +71,7 @@ void InstallStopHandlers() {
     struct sigaction action {};
     action.sa_handler = OnStopSignal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;  // libraries (OpenMP, TBB, OpenCL) do not expect EINTR
+    action.sa_flags = SA_RESTART;  // backends' runtimes do not expect EINTR
     sigaction(signal, &action, nullptr);
   }
   ::signal(SIGPIPE, SIG_IGN);

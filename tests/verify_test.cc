@@ -33,6 +33,25 @@ TEST(Verify, ReportsTheFirstBadIndexWithBothValues) {
   EXPECT_EQ(bad->Describe(), "y[2] = 0x41180000 (9.5), expected 0x41100000 (9)");
 }
 
+// Past 1Mi elements the blocks are scanned by several threads: still the lowest bad index, in
+// whichever block and thread, the last partial block included.
+TEST(Verify, ManyBlocksStillReportTheFirstBadIndex) {
+  const std::size_t n = (std::size_t{5} << 20) + 7;
+  const std::vector<float> x(n, 1.5f);
+  std::vector<float> y(n, 2.25f);
+  EXPECT_FALSE(FindMismatch(DType::kF32, Operation::kSquare, View(x, y)));
+  y[n - 1] = 0.f;
+  ASSERT_TRUE(FindMismatch(DType::kF32, Operation::kSquare, View(x, y)));
+  EXPECT_EQ(FindMismatch(DType::kF32, Operation::kSquare, View(x, y))->index, n - 1);
+  y[(std::size_t{3} << 20) + 5] = 0.f;
+  y[(std::size_t{2} << 20) + 9] = 0.f;
+  EXPECT_EQ(FindMismatch(DType::kF32, Operation::kSquare, View(x, y))->index,
+            (std::size_t{2} << 20) + 9);
+  y[(std::size_t{1} << 20) - 1] = 0.f;
+  EXPECT_EQ(FindMismatch(DType::kF32, Operation::kSquare, View(x, y))->index,
+            (std::size_t{1} << 20) - 1);
+}
+
 TEST(Verify, BitwiseMeansSignedZerosDiffer) {
   const std::vector<double> x = {0.0};
   const std::vector<double> y = {-0.0};
