@@ -25,9 +25,10 @@ struct BinaryResult {
 
 // What the child starts with besides its arguments.
 struct SpawnOptions {
-  std::vector<int> ignored_signals;  // arrive ignored, as in a background job or under nohup
-  long file_size_limit = -1;         // RLIMIT_FSIZE in bytes (-1: unchanged)
-  std::string stdout_path;           // "" = dir/stdout
+  std::vector<int> ignored_signals;      // arrive ignored, as in a background job or under nohup
+  long file_size_limit = -1;             // RLIMIT_FSIZE in bytes (-1: unchanged)
+  std::string stdout_path;               // "" = dir/stdout
+  std::vector<std::string> environment;  // "NAME=value", ahead of (so overriding) the inherited
 };
 
 inline std::string Slurp(const std::filesystem::path& p) {
@@ -49,6 +50,11 @@ inline pid_t StartBinary(const char* binary, const std::vector<std::string>& arg
       options.stdout_path.empty() ? (dir / "stdout").string() : options.stdout_path;
   const std::string err = (dir / "stderr").string();
   unlink(err.c_str());  // a previous run's lines must not be mistaken for this one's
+  std::vector<std::string> env = options.environment;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  std::vector<char*> envp;
+  for (auto& v : env) envp.push_back(v.data());
+  envp.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {  // only async-signal-safe calls until exec
     const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -60,7 +66,7 @@ inline pid_t StartBinary(const char* binary, const std::vector<std::string>& arg
                          static_cast<rlim_t>(options.file_size_limit)};
       setrlimit(RLIMIT_FSIZE, &limit);
     }
-    execv(binary, argv.data());
+    execve(binary, argv.data(), envp.data());
     _exit(127);
   }
   EXPECT_GT(pid, 0);

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <exception>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -25,6 +27,7 @@ class OpenMpExecutor final : public Executor {
     std::exception_ptr error;
 #pragma omp parallel num_threads(threads_)
     {
+      if (omp_get_thread_num() == 0) team_ = omp_get_num_threads();
       const Range r = StaticRange(n, omp_get_num_threads(), omp_get_thread_num());
       try {
         if (r.begin < r.end) body(r.begin, r.end);
@@ -34,6 +37,7 @@ class OpenMpExecutor final : public Executor {
       }
     }
     if (error) std::rethrow_exception(error);
+    ran_ = std::min<std::size_t>(team_, (n + kSplitAlign - 1) / kSplitAlign);
   }
 
   // libgomp keeps its team's threads between regions of the same size, so pinning thread i once
@@ -49,10 +53,17 @@ class OpenMpExecutor final : public Executor {
     RestoreCurrentThread();
   }
   std::string Placement() const override { return DescribePlacement(pin_, threads_); }
+  // The threads of the last region that had a range: the runtime may give a smaller team than
+  // asked (OMP_THREAD_LIMIT, OMP_DYNAMIC), and a short range leaves some threads nothing.
+  std::optional<Participation> LastParticipation() const override {
+    return Participation{.threads = static_cast<int>(ran_)};
+  }
 
  private:
   int threads_;
   bool pin_;
+  int team_ = 0;
+  std::size_t ran_ = 0;
 };
 
 // The OpenMP version the compiler implements, and the runtime that serves the calls (libgomp,

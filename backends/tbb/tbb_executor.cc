@@ -8,7 +8,11 @@
 #include <oneapi/tbb/task_scheduler_observer.h>
 #include <oneapi/tbb/version.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "squarebench/affinity.h"
 #include "squarebench/executor.h"
@@ -37,20 +41,34 @@ class PinningObserver final : public tbb::task_scheduler_observer {
 
 class TbbExecutor final : public Executor {
  public:
-  explicit TbbExecutor(const CellParams& p) : threads_(p.threads), arena_(p.threads) {
+  explicit TbbExecutor(const CellParams& p)
+      : threads_(p.threads), arena_(p.threads), stamps_(static_cast<std::size_t>(p.threads)) {
     arena_.initialize();
     if (p.binding == Binding::kCores) observer_ = std::make_unique<PinningObserver>(arena_);
   }
 
   // static_partitioner: one subrange per thread with a deterministic thread affinity, so first
   // touch and runs map the same pages to the same threads (as OpenMP's static schedule).
+  // Each subrange stamps its arena slot with the call's number: who ran is read untimed, after.
   void ForEachRange(std::size_t n, RangeFn body, RangeFn) override {
+    const std::uint64_t call = ++calls_;
     arena_.execute([&] {
       tbb::parallel_for(
           tbb::blocked_range<std::size_t>(0, n),
-          [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); },
+          [&](const tbb::blocked_range<std::size_t>& r) {
+            const auto slot =
+                static_cast<std::size_t>(tbb::this_task_arena::current_thread_index());
+            if (slot < stamps_.size()) stamps_[slot].store(call, std::memory_order_relaxed);
+            body(r.begin(), r.end());
+          },
           tbb::static_partitioner());
     });
+  }
+  std::optional<Participation> LastParticipation() const override {
+    const auto ran = std::count_if(stamps_.begin(), stamps_.end(), [this](const auto& s) {
+      return s.load(std::memory_order_relaxed) == calls_;
+    });
+    return Participation{.threads = static_cast<int>(ran)};
   }
   // The calling thread takes slot 0 of the arena (one slot is reserved for it). More threads than
   // cores need TBB's process-wide worker limit raised; only while this cell runs, since the
@@ -73,6 +91,8 @@ class TbbExecutor final : public Executor {
   tbb::task_arena arena_;
   std::unique_ptr<PinningObserver> observer_;
   std::optional<tbb::global_control> limit_;
+  std::uint64_t calls_ = 0;
+  std::vector<std::atomic<std::uint64_t>> stamps_;  // by arena slot: the last call it ran in
 };
 
 FingerprintLines Fingerprint() {
