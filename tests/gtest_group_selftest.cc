@@ -1,7 +1,8 @@
 // Cases for run_gtest_group_test.py, the test of tests/run_gtest_group.py: a pass, a failure, an
 // abort mid-way and a pass after it (one process dies, the rest of the group runs on in another), a
-// skip, a disabled case, value- and type-parameterised names; a hang and an exit() mid-way, each only
-// when its environment variable asks. Built only for that test, never part of the suite itself.
+// skip, a disabled case, value- and type-parameterised names; a hang and an exit() mid-way, each
+// only when its environment variable asks. Built only for that test, never part of the suite
+// itself.
 #include <gtest/gtest.h>
 
 #include <chrono>

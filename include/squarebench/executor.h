@@ -81,7 +81,8 @@ class Executor {
   // Out-of-process executors only (ExecutorInfo::out_of_process), which the harness calls instead
   // of ForEachRange. Attach: untimed, once, when the cell's arrays exist in shared memory; workers
   // forked from here on share them at the same addresses. ForEachChunk: as ForEachRange, with the
-  // work described by `job` instead of a closure; RunChunkJob computes one range of it.
+  // work described by `job` instead of a closure; RunChunkJob computes one range of it. Its
+  // workers end with it: the destructor waits for every process it started.
   virtual void Attach(void* /*x_base*/, std::size_t /*x_bytes*/, void* /*y_base*/,
                       std::size_t /*y_bytes*/) {}
   virtual void ForEachChunk(const ChunkJob& /*job*/) {
