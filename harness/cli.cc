@@ -15,6 +15,7 @@
 #include "harness/output_file.h"
 #include "harness/report_reader.h"
 #include "harness/stop_signals.h"
+#include "harness/summary_command.h"
 #include "squarebench/affinity.h"
 
 namespace sqb {
@@ -33,7 +34,18 @@ void AddCompareOptions(CLI::App& compare, RawCompareOptions& o) {
   compare.add_flag("--fail-on-regression", o.fail_on_regression,
                    "Exit with 1 when any cell is slower (default: exit 0)");
   compare.add_option("--format", o.format, "Output format: table, md, json (default: table)");
+  compare.add_flag("--details", o.details,
+                   "Table format: every cell (default: the summary per level and backend, then "
+                   "only the faster or slower cells; md and json always hold every cell)");
   compare.add_option("--out", o.out, "Write the output to this file (default: stdout)");
+}
+
+void AddSummaryOptions(CLI::App& summary, SummaryCommand& o) {
+  summary.add_option("reports", o.inputs,
+                     "Report files and folders; a folder gives each machine's latest complete "
+                     "default run (default: results)");
+  summary.add_option("--format", o.format, "Output format: table, md, json, csv (default: table)");
+  summary.add_option("--out", o.out, "Write the output to this file (default: stdout)");
 }
 
 void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true) {
@@ -97,6 +109,12 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
   run.add_flag("--plot", o.plot,
                "Draw the saved report with tools/plot.py (Python 3 + matplotlib) next to it and "
                "embed the images in its Markdown (default: off)");
+  run.add_flag("--details", o.details,
+               "Table format: every cell with its ceilings, flags and events, instead of the "
+               "matrix of backends x sizes (default: the matrix; the saved Markdown has both)");
+  run.add_option("--color", o.color,
+                 "Colour and bold in the table: auto (on a terminal, unless NO_COLOR is set), "
+                 "always, never (default: auto)");
 }
 
 void AddSweepOptions(CLI::App& sweep, RawSweepOptions& o) {
@@ -133,6 +151,8 @@ struct Commands {
   RawRunOptions run, scaling;
   RawSweepOptions sweep;
   RawCompareOptions compare;
+  SummaryCommand summary;
+  CLI::App* summary_app = nullptr;
   CLI::App *run_app, *list, *info, *scaling_app, *sweep_app, *compare_app;
 };
 
@@ -141,6 +161,9 @@ void AddCommands(CLI::App& app, Commands& c) {
   AddRunOptions(*c.run_app, c.run);
   c.list =
       app.add_subcommand("list", "Every compiled backend and variant, and whether it can run here");
+  c.list->add_flag("--details")
+      ->description(
+          "One line per backend and variant (default: one per backend, its variants inline)");
   c.info = app.add_subcommand("info", "The machine and build fingerprint, with warnings");
   c.scaling_app = app.add_subcommand(
       "scaling", "Measure at 1..cores threads: speedup and parallel efficiency per backend");
@@ -152,6 +175,9 @@ void AddCommands(CLI::App& app, Commands& c) {
   c.compare_app =
       app.add_subcommand("compare", "Compare two reports: ratios, confidence, verdicts");
   AddCompareOptions(*c.compare_app, c.compare);
+  c.summary_app = app.add_subcommand(
+      "summary", "Many machines' saved reports as one matrix: the best backend per level");
+  AddSummaryOptions(*c.summary_app, c.summary);
 }
 
 // The arguments in the reverse order CLI11 takes them. `squarebench --sizes 1Mi` means
@@ -168,9 +194,10 @@ std::vector<std::string> Arguments(int argc, char** argv) {
 
 // The parsed command, run.
 int RunChosen(const Commands& c, int argc, char** argv) {
-  if (*c.list) return ListBackends();
+  if (*c.list) return ListBackends(c.list->count("--details") > 0);
   if (*c.info) return ShowInfo();
   if (*c.compare_app) return CompareReports(c.compare.Resolve());
+  if (*c.summary_app) return SummarizeReports(c.summary);
   RunCommand command = *c.scaling_app ? ScalingCommand(c.scaling.Resolve())
                        : *c.sweep_app ? c.sweep.Resolve()
                                       : c.run.Resolve();

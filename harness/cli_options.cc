@@ -166,6 +166,10 @@ RunCommand RawRunOptions::Resolve() const {
   c.plan.ceilings = !no_ceilings;
   c.plot = plot;
   c.progress = progress;
+  c.details = details;
+  if (color != "auto" && color != "always" && color != "never")
+    throw UsageError(fmt::format("--color '{}': must be auto, always or never", color));
+  c.color = color;
   if (plot && no_save) throw UsageError("--plot draws the saved report: drop --no-save");
   return c;
 }
@@ -211,6 +215,7 @@ CompareCommand RawCompareOptions::Resolve() const {
   CheckOut(out);
   c.out = out;
   c.fail_on_regression = fail_on_regression;
+  c.details = details;
   return c;
 }
 

@@ -30,6 +30,8 @@ struct RawRunOptions {
   bool no_ceilings = false;
   bool plot = false;
   bool progress = false;
+  bool details = false;
+  std::string color = "auto";
 
   // Throws UsageError on any bad value (the planner checks the rest before anything runs).
   RunCommand Resolve() const;
@@ -49,6 +51,7 @@ struct RawCompareOptions {
   std::string a, b, match, format = "table", out;
   double threshold = CompareOptions{}.threshold;
   bool fail_on_regression = false;
+  bool details = false;
 
   CompareCommand Resolve() const;  // throws UsageError
 };

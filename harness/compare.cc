@@ -199,7 +199,8 @@ std::vector<Pair> PairCells(const Report& a, const Report& b, const CompareOptio
   return pairs;
 }
 
-// One summary per level, in the order the cells first reach it, then "all".
+// One summary per level, in the order the cells first reach it, then "all"; and one per level
+// and backend.
 void SummarizeLevels(Comparison* out) {
   std::vector<std::string> levels;
   for (const auto& c : out->cells)
@@ -207,9 +208,21 @@ void SummarizeLevels(Comparison* out) {
   std::vector<const CellComparison*> all;
   for (const auto& level : levels) {
     std::vector<const CellComparison*> in_level;
-    for (const auto& c : out->cells)
-      if (c.level == level) in_level.push_back(&c);
+    std::vector<std::string> backends;
+    for (const auto& c : out->cells) {
+      if (c.level != level) continue;
+      in_level.push_back(&c);
+      if (std::find(backends.begin(), backends.end(), c.backend) == backends.end())
+        backends.push_back(c.backend);
+    }
     out->levels.push_back(Summarize(level, in_level));
+    for (const auto& backend : backends) {
+      std::vector<const CellComparison*> in_backend;
+      for (const auto* c : in_level)
+        if (c->backend == backend) in_backend.push_back(c);
+      out->backends.push_back(Summarize(level, in_backend));
+      out->backends.back().backend = backend;
+    }
     all.insert(all.end(), in_level.begin(), in_level.end());
   }
   out->levels.push_back(Summarize("all", all));
@@ -237,6 +250,7 @@ Comparison Compare(const Report& a, const Report& b, const CompareOptions& o) {
   for (const Pair& pair : PairCells(a, b, o, &out)) {
     CellComparison c;
     c.key = pair.key;
+    c.backend = pair.a->params.backend;
     c.level = pair.a->level;
     Measure(o, *pair.a, *pair.b, &c);
     out.cells.push_back(std::move(c));

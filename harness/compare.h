@@ -36,7 +36,8 @@ struct CompareError : std::runtime_error {
 };
 
 struct CellComparison {
-  std::string key;  // "openmp f32 3Ki threads=2 bind=cores" (+ knobs, offset)
+  std::string key;      // "openmp f32 3Ki threads=2 bind=cores" (+ knobs, offset)
+  std::string backend;  // as named, variant included: "openmp+highway@avx2"
   std::string level;
   double gbps_a = 0, gbps_b = 0;  // medians
   std::size_t samples_a = 0, samples_b = 0;
@@ -48,7 +49,8 @@ struct CellComparison {
 };
 
 struct LevelSummary {
-  std::string level;  // "all" for the overall line
+  std::string level;    // "all" for the overall line
+  std::string backend;  // "" when over every backend
   double geomean = 0;
   int faster = 0, slower = 0, same = 0;
 };
@@ -61,14 +63,16 @@ struct Comparison {
   std::vector<std::string> not_like_for_like;  // one line per differing fingerprint field
   std::vector<CellComparison> cells;
   std::vector<std::string> only_in_a, only_in_b, not_comparable;
-  std::vector<LevelSummary> levels;  // per level, then "all"
+  std::vector<LevelSummary> levels;    // per level, then "all"
+  std::vector<LevelSummary> backends;  // per level (as in levels), per backend in A's order
 };
 
 // Throws CompareError when no cell is common to both, or when their samples would need more
 // than kMaxBootstrapDraws.
 Comparison Compare(const Report& a, const Report& b, const CompareOptions& options);
 
-// kTable, kMarkdown or kJson.
-std::string RenderComparison(const Comparison& c, Format format);
+// kTable, kMarkdown or kJson. Markdown and JSON hold every cell; the table holds every cell only
+// with `details`, else the summary per level and backend and only the faster or slower cells.
+std::string RenderComparison(const Comparison& c, Format format, bool details = false);
 
 }  // namespace sqb

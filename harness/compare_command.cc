@@ -23,7 +23,7 @@ int CompareReports(const CompareCommand& command) {
   }
   comparison.path_a = command.a;
   comparison.path_b = command.b;
-  WriteResult(command.out, RenderComparison(comparison, command.format));
+  WriteResult(command.out, RenderComparison(comparison, command.format, command.details));
   const bool regressed = std::any_of(comparison.cells.begin(), comparison.cells.end(),
                                      [](const auto& c) { return c.verdict == Verdict::kSlower; });
   return command.fail_on_regression && regressed ? kExitRegression : kExitOk;

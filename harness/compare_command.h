@@ -13,6 +13,7 @@ struct CompareCommand {
   Format format = Format::kTable;
   std::string out;  // "" = stdout
   bool fail_on_regression = false;
+  bool details = false;  // the table with every cell (md and json always have every cell)
 };
 
 // Returns 0, or 1 when fail_on_regression and a cell is "slower". Throws UsageError (exit 2) when

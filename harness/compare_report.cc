@@ -1,6 +1,7 @@
 // Rendering a comparison of two reports as a table, Markdown or JSON.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "harness/compare.h"
@@ -20,9 +21,12 @@ std::string VerdictText(const CellComparison& c) {
   return v;
 }
 
+std::string Counts(const LevelSummary& s) {
+  return fmt::format("{} faster, {} slower, {} within noise", s.faster, s.slower, s.same);
+}
+
 std::string SummaryLine(const LevelSummary& s) {
-  return fmt::format("{}: geometric mean B/A {:.3f}; {} faster, {} slower, {} within noise",
-                     s.level, s.geomean, s.faster, s.slower, s.same);
+  return fmt::format("{}: geometric mean B/A {:.3f}; {}", s.level, s.geomean, Counts(s));
 }
 
 std::string Header(const Comparison& c) {
@@ -35,15 +39,12 @@ std::string Header(const Comparison& c) {
   return text;
 }
 
-std::string RenderTable(const Comparison& c, bool markdown) {
-  std::string text =
-      markdown ? "# squarebench comparison\n\n```\n" + Header(c) + "```\n\n" : Header(c);
-  for (const auto& w : c.not_like_for_like) text += (markdown ? "- " : "warning: ") + w + "\n";
-  text += "\n";
+// The cells' header and rows.
+std::string CellRows(const std::vector<const CellComparison*>& cells, bool markdown) {
   // Capped: one long key (a knob's value may be long) would pad every row to its length.
   constexpr std::size_t kMaxKeyWidth = 120;
   std::size_t width = 4;
-  for (const auto& cell : c.cells) width = std::max(width, std::min(cell.key.size(), kMaxKeyWidth));
+  for (const auto* cell : cells) width = std::max(width, std::min(cell->key.size(), kMaxKeyWidth));
   const auto row = [&](const std::string& key, const std::string& a, const std::string& b,
                        const std::string& ratio, const std::string& p, const std::string& q,
                        const std::string& verdict) {
@@ -52,12 +53,24 @@ std::string RenderTable(const Comparison& c, bool markdown) {
     return fmt::format("{:<{}}  {:>9}  {:>9}  {:>24}  {:>8}  {:>8}  {}\n", key, width, a, b, ratio,
                        p, q, verdict);
   };
-  text += row("cell", "A GB/s", "B GB/s", "B/A [95% CI]", "p", "BH q", "verdict");
+  std::string text = row("cell", "A GB/s", "B GB/s", "B/A [95% CI]", "p", "BH q", "verdict");
   if (markdown) text += "| :-- | --: | --: | --: | --: | --: | :-- |\n";
-  for (const auto& cell : c.cells)
-    text += row(cell.key, fmt::format("{:.2f}", cell.gbps_a), fmt::format("{:.2f}", cell.gbps_b),
-                Ratio(cell), fmt::format("{:.2g}", cell.p), fmt::format("{:.2g}", cell.q),
-                VerdictText(cell));
+  for (const auto* cell : cells)
+    text += row(cell->key, fmt::format("{:.2f}", cell->gbps_a), fmt::format("{:.2f}", cell->gbps_b),
+                Ratio(*cell), fmt::format("{:.2g}", cell->p), fmt::format("{:.2g}", cell->q),
+                VerdictText(*cell));
+  return text;
+}
+
+// Every cell, the summary per level, and every cell not compared.
+std::string RenderDetails(const Comparison& c, bool markdown) {
+  std::string text =
+      markdown ? "# squarebench comparison\n\n```\n" + Header(c) + "```\n\n" : Header(c);
+  for (const auto& w : c.not_like_for_like) text += (markdown ? "- " : "warning: ") + w + "\n";
+  text += "\n";
+  std::vector<const CellComparison*> cells;
+  for (const auto& cell : c.cells) cells.push_back(&cell);
+  text += CellRows(cells, markdown);
   text += markdown ? "\n## Summary\n\n" : "\nsummary:\n";
   for (const auto& s : c.levels) text += (markdown ? "- " : "  ") + SummaryLine(s) + "\n";
   const auto list = [&](const char* title, const std::vector<std::string>& items) {
@@ -68,6 +81,38 @@ std::string RenderTable(const Comparison& c, bool markdown) {
   list("only in A", c.only_in_a);
   list("only in B", c.only_in_b);
   list("not compared", c.not_comparable);
+  return text;
+}
+
+// One screen: the summary per level and backend, then only the cells that changed; the cells
+// not compared are counted, not listed.
+std::string RenderShort(const Comparison& c) {
+  std::string text = Header(c);
+  for (const auto& w : c.not_like_for_like) text += "warning: " + w + "\n";
+  text += "\nsummary:\n";
+  std::size_t width = 0;
+  for (const auto& s : c.backends) width = std::max(width, s.backend.size());
+  for (const auto& level : c.levels) {
+    text += "  " + SummaryLine(level) + "\n";
+    for (const auto& s : c.backends)
+      if (s.level == level.level)
+        text += fmt::format("    {:<{}}  {:.3f}; {}\n", s.backend, width, s.geomean, Counts(s));
+  }
+  std::vector<const CellComparison*> changed;
+  for (const auto& cell : c.cells)
+    if (cell.verdict != Verdict::kWithinNoise) changed.push_back(&cell);
+  text += fmt::format("\nfaster or slower: {} of {} cells (--details: every cell)\n",
+                      changed.size(), c.cells.size());
+  if (!changed.empty()) text += CellRows(changed, false);
+  const auto count = [&](const char* title, const std::vector<std::string>& items) {
+    if (!items.empty())
+      text += fmt::format("{}: {} cell{} (--details lists them)\n", title, items.size(),
+                          items.size() == 1 ? "" : "s");
+  };
+  if (!(c.only_in_a.empty() && c.only_in_b.empty() && c.not_comparable.empty())) text += "\n";
+  count("only in A", c.only_in_a);
+  count("only in B", c.only_in_b);
+  count("not compared", c.not_comparable);
   return text;
 }
 
@@ -111,9 +156,10 @@ std::string RenderJson(const Comparison& c) {
 
 }  // namespace
 
-std::string RenderComparison(const Comparison& c, Format format) {
+std::string RenderComparison(const Comparison& c, Format format, bool details) {
   if (format == Format::kJson) return RenderJson(c);
-  return RenderTable(c, format == Format::kMarkdown);
+  if (format == Format::kMarkdown) return RenderDetails(c, true);
+  return details ? RenderDetails(c, false) : RenderShort(c);
 }
 
 }  // namespace sqb

@@ -4,7 +4,8 @@
 namespace sqb {
 
 // Each returns the process exit code (cli.h); throws OutputError when standard output fails.
-int ListBackends();
+// `details`: one line per backend and variant, else one per backend with its variants inline.
+int ListBackends(bool details);
 int ShowInfo();
 
 }  // namespace sqb

@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include "harness/report_layout.h"
+#include "harness/report_matrix.h"
 #include "harness/reporters.h"
+#include "squarebench/format.h"
 
 namespace sqb {
 namespace {
@@ -85,6 +87,42 @@ std::string ResultsTable(const ResultGroup& g) {
   return out;
 }
 
+// The matrices of the terminal's default view, as Markdown tables with their per-size lines.
+std::string SummarySection(const Report& r) {
+  const std::vector<Matrix> matrices = BuildMatrices(r);
+  if (matrices.empty()) return "";
+  std::string out = fmt::format("\n## Summary\n\n{}.\n", Escape(kMatrixLegend));
+  for (const Matrix& m : matrices) {
+    out += fmt::format("\n| {} |", Name(m.dtype));
+    for (const MatrixColumn& c : m.columns)
+      out += fmt::format(" {} {} |", c.level, FormatCount(c.elements));
+    out += "\n|:--|";
+    for (std::size_t col = 0; col < m.columns.size(); ++col) out += "--:|";
+    out += "\n";
+    for (std::size_t row = 0; row < m.rows.size(); ++row) {
+      out += fmt::format("| {} |", Code(m.rows[row].label, true));
+      for (std::size_t col = 0; col < m.columns.size(); ++col) {
+        const std::string text = MatrixCellText(r, m.rows[row].cells[col]);
+        const Mark mark = m.marks[row][col];
+        out += mark == Mark::kFastest ? fmt::format(" **{}** * |", text)
+               : mark == Mark::kTied  ? fmt::format(" {} ~ |", text)
+                                      : fmt::format(" {} |", text);
+      }
+      out += "\n";
+    }
+    out += "\n";
+    for (const MatrixRow& row : m.rows)
+      if (!row.resolved.empty())
+        out += fmt::format("- {}: {}\n", Code(row.label, false),
+                           Escape(fmt::format("{}", fmt::join(row.resolved, " | "))));
+    for (const std::string& line : m.per_level) out += fmt::format("- {}\n", Escape(line));
+    for (const std::string& line : m.problems) out += fmt::format("- {}\n", Escape(line));
+  }
+  if (const std::string flags = FlagCounts(r); !flags.empty())
+    out += fmt::format("\nFlags: {}; each cell's are in the results below.\n", Escape(flags));
+  return out;
+}
+
 }  // namespace
 
 std::string RenderMarkdown(const Report& r) {
@@ -112,6 +150,7 @@ std::string RenderMarkdown(const Report& r) {
                : fmt::format("- [{}]({})\n", Escape(image), image);
   }
 
+  out += SummarySection(r);
   out += "\n## Results\n";
   std::vector<ResultGroup> groups = LayoutResults(r);
   for (const ResultGroup& g : groups) {

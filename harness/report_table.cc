@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "harness/report_layout.h"
+#include "harness/report_matrix.h"
 #include "harness/reporters.h"
+#include "squarebench/format.h"
 
 namespace sqb {
 namespace {
@@ -70,7 +72,8 @@ std::string Line(const Cells& cells, const Widths& w, std::string_view color) {
   return line + "\n";
 }
 
-std::string Header(const Report& r, const TableStyle& style) {
+// The run, the machine and what to know before reading; with the column legend for the details.
+std::string Header(const Report& r, const TableStyle& style, bool legend) {
   std::string out;
   if (!r.complete) {
     std::string_view on = style.color ? "\x1b[1;31m" : "";
@@ -83,16 +86,129 @@ std::string Header(const Report& r, const TableStyle& style) {
                      FieldOr(f, "host.name"), r.started_utc, r.wall_seconds);
   out += fmt::format("cpu: {} ({} cores); build: {}\n", FieldOr(f, "cpu.model"),
                      FieldOr(f, "cpu.cores"), FieldOr(f, "build.type"));
-  out += fmt::format("{}\n{}\n", kCountingRule, ColumnLegend(r.cells));
+  if (legend) out += fmt::format("{}\n{}\n", kCountingRule, ColumnLegend(r.cells));
   for (const std::string& w : f.warnings) out += fmt::format("warning: {}\n", w);
   for (const std::string& n : r.notes) out += fmt::format("note: {}\n", n);
+  return out;
+}
+
+constexpr std::size_t kMaxWidth = 120;
+constexpr std::size_t kMaxPerSizeLines = 8;
+
+// `text` broken at spaces into lines of at most the screen width; continuation lines indented
+// two more. A word longer than a line is left whole rather than cut.
+std::string Wrap(const std::string& text, std::size_t indent) {
+  std::string out, line(indent, ' ');
+  std::size_t line_indent = indent;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(at, end - at);
+    if (line.size() > line_indent && line.size() + 1 + word.size() > kMaxWidth) {
+      out += line + "\n";
+      line_indent = indent + 2;
+      line = std::string(line_indent, ' ');
+    }
+    line += (line.size() > line_indent ? " " : "") + word;
+    at = end + 1;
+  }
+  return out + line + "\n";
+}
+
+// One matrix as aligned text: the label column, then a column per size.
+std::string MatrixText(const Report& r, const Matrix& m, const TableStyle& style) {
+  std::vector<std::vector<std::string>> grid(m.rows.size() + 1);
+  grid[0].push_back(std::string(Name(m.dtype)));
+  for (const MatrixColumn& c : m.columns)
+    grid[0].push_back(fmt::format("{} {}", c.level, FormatCount(c.elements)));
+  for (std::size_t row = 0; row < m.rows.size(); ++row) {
+    grid[row + 1].push_back(m.rows[row].label);
+    for (std::size_t col = 0; col < m.columns.size(); ++col) {
+      const Mark mark = m.marks[row][col];
+      grid[row + 1].push_back(MatrixCellText(r, m.rows[row].cells[col]) +
+                              (mark == Mark::kFastest ? "*"
+                               : mark == Mark::kTied  ? "~"
+                                                      : " "));
+    }
+  }
+  std::vector<std::size_t> width(grid[0].size());
+  for (const auto& line : grid)
+    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
+  // Columns in blocks that fit the screen (a sweep has dozens of sizes), the labels on each.
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  for (std::size_t first = 1; first < width.size();) {
+    std::size_t last = first, used = 2 + width[0] + 2 + width[first] + 1;
+    while (last + 1 < width.size() && used + 2 + width[last + 1] + 1 <= kMaxWidth)
+      used += 2 + width[++last] + 1;
+    blocks.emplace_back(first, last + 1);
+    first = last + 1;
+  }
+  std::string out;
+  for (const auto& [first, end] : blocks) {
+    if (first > 1) out += "\n";
+    for (std::size_t row = 0; row < grid.size(); ++row) {
+      std::string line = "  " + grid[row][0] + std::string(width[0] - grid[row][0].size(), ' ');
+      for (std::size_t col = first; col < end; ++col) {
+        const std::string& cell = grid[row][col];
+        const std::string pad(width[col] - cell.size() + (row == 0 ? 1 : 0), ' ');
+        const CellRecord* c = row == 0 ? nullptr : m.rows[row - 1].cells[col - 1];
+        std::string_view on = "";
+        if (style.color && c != nullptr && c->status != CellStatus::kOk)
+          on = VerdictColor(c->status);
+        if (style.color && row > 0 && m.marks[row - 1][col - 1] == Mark::kFastest) on = "\x1b[1m";
+        // The colour wraps the text, not the mark's blank, so that lines end where they did.
+        const std::size_t text = cell.find_last_not_of(' ') + 1;
+        line += "  " + pad +
+                (on.empty() ? cell
+                            : fmt::format("{}{}{}{}", on, cell.substr(0, text), kReset,
+                                          cell.substr(text)));
+      }
+      line.erase(line.find_last_not_of(' ') + 1);
+      out += line + "\n";
+      if (row == 0) out += "  " + std::string(line.size() - 2, '-') + "\n";
+    }
+  }
+  for (const MatrixRow& row : m.rows)
+    if (!row.resolved.empty())
+      out += Wrap(fmt::format("{}: {}", row.label, fmt::join(row.resolved, " | ")), 4);
+  // A line per size fits a run of a few sizes; a sweep's would fill the screen.
+  if (m.columns.size() <= kMaxPerSizeLines) {
+    for (const std::string& line : m.per_level) out += Wrap(line, 2);
+  } else {
+    out += "  the fastest at each size, against its ceiling: --details, or the saved Markdown\n";
+  }
+  for (const std::string& line : m.problems) out += Wrap(line, 2);
+  return out;
+}
+
+// The default view: the machine, then per dtype the matrix and one line per size.
+std::string RenderMatrixView(const Report& r, const TableStyle& style) {
+  std::string out = Header(r, style, false);
+  const std::vector<Matrix> matrices = BuildMatrices(r);
+  if (matrices.empty()) return out + "\nno square cells (the cells are in --details)\n";
+  out += "\n" + Wrap(std::string(kMatrixLegend), 0);
+  for (const Matrix& m : matrices) out += "\n" + MatrixText(r, m, style);
+  const AnalysisText analysis = DescribeAnalysis(r);
+  if (!analysis.fits.empty()) out += "\n" + Wrap("fits: " + std::string(kFitLegend), 0);
+  for (const std::string& line : analysis.fits) out += Wrap(line, 2);
+  if (!analysis.scaling.empty()) out += "\n" + Wrap("scaling: " + std::string(kScalingLegend), 0);
+  for (const std::string& line : analysis.scaling) out += Wrap(line, 2);
+  if (!analysis.crossovers.empty())
+    out += "\n" + Wrap("crossovers: " + std::string(kCrossoverLegend), 0);
+  for (const std::string& line : analysis.crossovers) out += Wrap(line, 2);
+  const std::string flags = FlagCounts(r);
+  out += "\n" + Wrap(flags.empty()
+                         ? "no cell flagged; every cell, ceilings included: --details"
+                         : fmt::format("flags: {}; each cell, ceilings included: --details", flags),
+                     0);
   return out;
 }
 
 }  // namespace
 
 std::string RenderTable(const Report& r, const TableStyle& style) {
-  std::string out = Header(r, style);
+  if (!style.details) return RenderMatrixView(r, style);
+  std::string out = Header(r, style, true);
   std::vector<ResultGroup> groups = LayoutResults(r);
   Widths w = ColumnWidths(groups);
   std::size_t rule_width = 0;

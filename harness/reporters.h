@@ -14,7 +14,8 @@ std::optional<Format> ParseFormat(std::string_view s);
 std::string_view FileExtension(Format f);  // "txt", "csv", "json", "md", "json"
 
 struct TableStyle {
-  bool color = false;  // ANSI colours for verdicts (only when writing to a terminal)
+  bool color = false;    // ANSI colours and bold (only when writing to a terminal)
+  bool details = false;  // every cell with its ceilings and flags, not the matrix
 };
 
 std::string RenderTable(const Report& r, const TableStyle& style = {});

@@ -225,9 +225,11 @@ int RunBenchmarks(const RunCommand& command) {
   if (c.budget_s > 0) report.notes.push_back(BudgetNote(c, budget, report.wall_seconds));
 
   // The report is saved before anything is printed: `squarebench | head` must not lose it.
-  const bool color = c.format == Format::kTable && c.out.empty() && isatty(STDOUT_FILENO) &&
-                     std::getenv("NO_COLOR") == nullptr;
-  const std::string rendered = Render(report, c.format, TableStyle{color});
+  const bool color =
+      c.color == "always" || (c.color == "auto" && c.format == Format::kTable && c.out.empty() &&
+                              isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr);
+  const std::string rendered =
+      Render(report, c.format, TableStyle{.color = color, .details = c.details});
   bool output_failed = false;
   const auto attempt = [&output_failed](const auto& write) {
     try {

@@ -21,6 +21,8 @@ struct RunCommand {
   double budget_s = 0;    // > 0: the whole run's time, cut from samples (sweep --budget)
   bool plot = false;      // draw the saved report with tools/plot.py and embed it in the Markdown
   bool progress = false;  // progress lines on stderr even when it is not a terminal
+  bool details = false;   // the table's per-cell form instead of the matrix
+  std::string color = "auto";  // "auto" (a terminal without NO_COLOR), "always", "never"
 };
 
 // Returns the process exit code (cli.h); bad input throws UsageError before anything runs.

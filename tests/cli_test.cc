@@ -199,12 +199,41 @@ TEST_F(CliTest, UnwritableOutIsRefusedBeforeRunning) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
 }
 
+// By default one line per backend, its variants inline (columns apart by two spaces or more, the
+// variants by one); with --details one per variant.
 TEST_F(CliTest, ListShowsEveryBackendAndWhetherItRunsHere) {
-  const Result r = Run({"list"});
-  EXPECT_EQ(r.code, 0);
+  const Result r = Run({"list"}), details = Run({"list", "--details"});
+  EXPECT_EQ(r.code + details.code, 0);
   for (const char* name : {"serial", "openmp", "tbb", "memcpy", "openmp+memcpy"})
     EXPECT_NE(r.out.find(std::string("\n") + name + " "), std::string::npos) << name << r.out;
-  EXPECT_NE(r.out.find("here"), std::string::npos);
+  // The rows of the backend table ("" for all), its header and "not here" lines left out.
+  const auto rows_of = [](const std::string& out, const std::string& name) {
+    std::vector<std::string> rows;
+    std::istringstream lines(out.substr(out.find('\n') + 1, out.find("\n\n") - out.find('\n')));
+    for (std::string line; std::getline(lines, line);)
+      if (name.empty() ? line[0] != ' ' : line.rfind(name + " ", 0) == 0) rows.push_back(line);
+    return rows;
+  };
+  std::size_t variants = 0;
+  for (const std::string& row : rows_of(r.out, "")) {
+    EXPECT_LE(row.size(), 120u) << row;
+    std::vector<std::string> columns;  // backend, default, runs, variants, description
+    for (std::size_t at = 0; at < row.size();) {
+      const std::size_t gap = row.find("  ", at);
+      columns.push_back(row.substr(at, gap - at));
+      at = gap == std::string::npos ? gap : row.find_first_not_of(' ', gap);
+    }
+    ASSERT_EQ(columns.size(), 5u) << row;
+    EXPECT_EQ(rows_of(r.out, columns[0]).size(), 1u) << row;
+    EXPECT_TRUE(columns[2] == "here" || columns[2] == "some" || columns[2] == "no") << row;
+    const std::size_t n = std::count(columns[3].begin(), columns[3].end(), ' ') + 1;
+    EXPECT_EQ(rows_of(details.out, columns[0]).size(), n) << row;
+    variants += n;
+  }
+  EXPECT_GT(variants, rows_of(r.out, "").size()) << "some backend has several variants";
+  EXPECT_EQ(rows_of(details.out, "").size(), variants);
+  for (const std::string& out : {r.out, details.out})
+    EXPECT_NE(out.find("\nName grammar: "), std::string::npos);
 }
 
 TEST_F(CliTest, InfoShowsTheFingerprint) {
@@ -326,6 +355,27 @@ TEST_F(CompareCliTest, TenPercentSlowerFailsTheGateOnlyWhenAsked) {
   EXPECT_EQ(r.code, 1) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   for (const auto& cell : j["cells"]) EXPECT_EQ(cell["verdict"], "slower") << cell["cell"];
+}
+
+TEST_F(CompareCliTest, TheTableShowsOnlyChangedCellsUnlessDetailsAreAsked) {
+  nlohmann::json j = nlohmann::json::parse(Slurp(report_));
+  for (auto& cell : j["cells"])
+    if (cell["backend"] == "openmp")
+      for (auto& s : cell["wall"]["samples_s"]) s = s.get<double>() * 1.10;
+  const std::string b = Write("b.json", j.dump());
+  const Result r = Run({"compare", report_, b, "--fail-on-regression"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("\nopenmp f32 1Ki "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\nserial f32 1Ki "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("faster or slower: 1 of 2 cells"), std::string::npos) << r.out;
+  for (const auto& args : {std::vector<std::string>{"--details"}, {"--format", "md"}}) {
+    std::vector<std::string> command = {"compare", report_, b};
+    command.insert(command.end(), args.begin(), args.end());
+    const Result all = Run(command);
+    EXPECT_EQ(all.code, 0) << all.err;
+    EXPECT_NE(all.out.find("serial f32 1Ki "), std::string::npos) << args[0] << all.out;
+    EXPECT_NE(all.out.find("within noise"), std::string::npos) << args[0] << all.out;
+  }
 }
 
 TEST_F(CompareCliTest, MalformedInputIsOneLineNamingTheFile) {

@@ -216,8 +216,61 @@ TEST(Compare, ManyFingerprintFieldsAreComparedInLinearithmicTime) {
 TEST(Compare, ALongKeyDoesNotWidenEveryRow) {
   Report a = MakeReport(1.0);
   a.cells[0].params.knobs["note"] = std::string(100000, 'x');
-  const std::string table = RenderComparison(Compare(a, a, {}), Format::kTable);
+  const std::string table = RenderComparison(Compare(a, a, {}), Format::kTable, true);
   EXPECT_LT(table.size(), 100000u + 6 * 300);
+}
+
+// Only openmp 10% slower: serial and tbb are within noise.
+Comparison OnlyOpenmpSlower() {
+  const Report a = MakeReport(1.0);
+  Report b = a;
+  for (CellRecord& c : b.cells) {
+    if (c.params.backend != "openmp") continue;
+    for (double& s : c.wall.samples) s *= 1.10;
+    c.wall.stats = Summarize(c.wall.samples);
+  }
+  return Compare(a, b, {});
+}
+
+TEST(Compare, SummaryPerLevelAndBackend) {
+  const Comparison c = OnlyOpenmpSlower();
+  ASSERT_EQ(c.backends.size(), 6u);  // 2 levels x 3 backends, in A's order
+  for (const LevelSummary& s : c.backends) {
+    const bool openmp = s.backend == "openmp";
+    EXPECT_EQ(s.slower, openmp ? 1 : 0) << s.level << " " << s.backend;
+    EXPECT_EQ(s.same, openmp ? 0 : 1) << s.level << " " << s.backend;
+    EXPECT_NEAR(s.geomean, openmp ? 1 / 1.10 : 1.0, 1e-9) << s.level << " " << s.backend;
+  }
+  EXPECT_EQ(c.backends[0].level, "L1");
+  EXPECT_EQ(c.backends[0].backend, "serial");
+}
+
+TEST(Compare, TheTableShowsOnlyChangedCellsUnlessDetailsAreAsked) {
+  const Comparison c = OnlyOpenmpSlower();
+  const std::string short_table = RenderComparison(c, Format::kTable);
+  EXPECT_NE(short_table.find("\nopenmp f32 1Mi threads=1 bind=cores "), std::string::npos);
+  EXPECT_EQ(short_table.find("serial f32"), std::string::npos) << short_table;
+  EXPECT_EQ(short_table.find("tbb f32"), std::string::npos) << short_table;
+  EXPECT_NE(short_table.find("faster or slower: 2 of 6 cells"), std::string::npos);
+  EXPECT_NE(short_table.find("\n    openmp  0.909; 0 faster, 1 slower, 0 within noise\n"),
+            std::string::npos)
+      << short_table;
+  EXPECT_NE(short_table.find("all: geometric mean B/A"), std::string::npos);
+  // Every cell: the table with details, and always Markdown and JSON (they are for files).
+  for (const auto& text :
+       {RenderComparison(c, Format::kTable, true), RenderComparison(c, Format::kMarkdown),
+        RenderComparison(c, Format::kJson)})
+    for (const char* cell : {"serial f32 3Ki", "tbb f32 1Mi", "openmp f32 1Mi"})
+      EXPECT_NE(text.find(cell), std::string::npos) << cell << "\n" << text;
+}
+
+TEST(Compare, NoChangedCellIsSaidAndNothingListedIsCounted) {
+  Report a = MakeReport(1.0), b = MakeReport(1.0);
+  b.cells.pop_back();
+  const std::string table = RenderComparison(Compare(a, b, {}), Format::kTable);
+  EXPECT_NE(table.find("faster or slower: 0 of 5 cells"), std::string::npos) << table;
+  EXPECT_EQ(table.find("B/A [95% CI]"), std::string::npos) << table;  // no empty table
+  EXPECT_NE(table.find("only in A: 1 cell (--details lists them)"), std::string::npos) << table;
 }
 
 TEST(Compare, RenderingsNameEveryCell) {

@@ -130,8 +130,10 @@ TEST(Devices, WithoutAPlatformTheBackendsSayWhy) {
   for (const char* name : {"\nopencl ", "\nopencl+memcpy "}) {
     const std::size_t at = list.find(name);
     ASSERT_NE(at, npos) << list;
-    const std::string line = list.substr(at + 1, list.find('\n', at + 1) - at - 1);
-    EXPECT_NE(line.find(why), npos) << line;
+    // The backend's line and the "not here" line under it.
+    const std::size_t end = list.find('\n', list.find('\n', at + 1) + 1);
+    const std::string lines = list.substr(at + 1, end - at - 1);
+    EXPECT_NE(lines.find("not here: " + why), npos) << lines;
   }
   EXPECT_NE(list.find("opencl devices:\n  " + why), npos) << list;
   const std::string run = Output(env + SQB_BINARY " --backends opencl --sizes 16 --no-save");

@@ -91,6 +91,9 @@ std::string LineContaining(const std::string& text, const std::string& needle) {
 }
 
 TEST(ReportersGolden, Table) { ExpectGolden("report.table.txt", RenderTable(SampleReport())); }
+TEST(ReportersGolden, TableDetails) {
+  ExpectGolden("report.details.txt", RenderTable(SampleReport(), {.details = true}));
+}
 TEST(ReportersGolden, Csv) { ExpectGolden("report.csv", RenderCsv(SampleReport())); }
 TEST(ReportersGolden, Json) { ExpectGolden("report.json", RenderJson(SampleReport())); }
 TEST(ReportersGolden, Markdown) { ExpectGolden("report.md", RenderMarkdown(SampleReport())); }
@@ -126,7 +129,7 @@ TEST(Reporters, AnalysisSectionsAppearWhenTheDataAllows) {
       r.cells.push_back(c);
     }
   }
-  const std::string table = RenderTable(r, TableStyle{false});
+  const std::string table = RenderTable(r, {.details = true});
   for (const char* section : {"\nfits: ", "\nscaling: ", "\ncrossovers: "})
     EXPECT_NE(table.find(section), std::string::npos) << section;
   EXPECT_NE(table.find("openmp (2 threads) overtakes serial"), std::string::npos);
@@ -135,19 +138,48 @@ TEST(Reporters, AnalysisSectionsAppearWhenTheDataAllows) {
     EXPECT_NE(md.find(section), std::string::npos) << section;
 }
 
+// The default view: one row per square backend, a column per size, the fastest per column marked
+// (bold on a terminal), the cells that did not verify in place with their reasons below.
+TEST(Reporters, MatrixMarksTheFastestAndListsWhatDidNotRun) {
+  const Report r = SampleReport();
+  const std::string table = RenderTable(r);
+  const std::string colored = RenderTable(r, {.color = true});
+  EXPECT_NE(table.find("44.7 82%*"), std::string::npos) << table;
+  EXPECT_NE(colored.find("\x1b[1m44.7 82%*"), std::string::npos) << "the fastest is bold";
+  EXPECT_EQ(table.find("openmp+memcpy  "), std::string::npos) << "ceilings are not rows";
+  EXPECT_NE(LineContaining(table, "  tbb ").find("FAILED"), std::string::npos) << table;
+  EXPECT_NE(table.find("FAILED tbb: y[5]"), std::string::npos) << table;
+  EXPECT_NE(table.find("ERROR cuda: no CUDA device; cudaGetDeviceCount"), std::string::npos)
+      << "a message's line breaks do not break the layout";
+  EXPECT_NE(table.find("L1 3Ki: fastest openmp, 44.7 GB/s = 82% of its ceiling openmp+memcpy, "
+                       "1.46x serial"),
+            std::string::npos)
+      << table;
+  for (const auto& line : {table, RenderTable(r, {.details = true})})
+    EXPECT_NE(line.find("squarebench 0.1.0 on bench-01"), std::string::npos);
+}
+
 TEST(Reporters, TableColourOnlyWhenAsked) {
   Report r = SampleReport();
-  EXPECT_EQ(RenderTable(r, {.color = false}).find('\x1b'), std::string::npos);
-  std::string colored = RenderTable(r, {.color = true});
+  for (const bool details : {false, true}) {
+    EXPECT_EQ(RenderTable(r, {.color = false, .details = details}).find('\x1b'), std::string::npos);
+    const std::string colored = RenderTable(r, {.color = true, .details = details});
+    EXPECT_NE(colored.find('\x1b'), std::string::npos) << details;
+    EXPECT_EQ(std::regex_replace(colored, std::regex("\x1b\\[[0-9;]*m"), ""),
+              RenderTable(r, {.details = details}))
+        << details;
+  }
+  std::string colored = RenderTable(r, {.color = true, .details = true});
   EXPECT_NE(colored.find("\x1b[32mOK\x1b[0m"), std::string::npos);
   EXPECT_NE(colored.find("\x1b[31mFAILED\x1b[0m"), std::string::npos);
   EXPECT_NE(colored.find("\x1b[33mSKIPPED\x1b[0m"), std::string::npos);
-  EXPECT_EQ(std::regex_replace(colored, std::regex("\x1b\\[[0-9;]*m"), ""), RenderTable(r))
+  EXPECT_EQ(std::regex_replace(colored, std::regex("\x1b\\[[0-9;]*m"), ""),
+            RenderTable(r, {.details = true}))
       << "colour must not change the alignment";
 }
 
 TEST(Reporters, TableRanksFastestFirstThenCopyThenUnverified) {
-  std::string t = RenderTable(SampleReport());
+  std::string t = RenderTable(SampleReport(), {.details = true});
   std::string first = LineContaining(t, "  openmp  ");
   std::string second = LineContaining(t, "  serial  ");
   EXPECT_TRUE(std::regex_search(first, std::regex(R"(^ +1  openmp )"))) << first;
@@ -165,7 +197,8 @@ TEST(Reporters, TableRanksFastestFirstThenCopyThenUnverified) {
 }
 
 TEST(Reporters, TableFailedRowShowsNoNumbers) {
-  std::string row = LineContaining(RenderTable(SampleReport()), "tbb [grain 1024]");
+  std::string row =
+      LineContaining(RenderTable(SampleReport(), {.details = true}), "tbb [grain 1024]");
   ASSERT_FALSE(row.empty());
   EXPECT_NE(row.find("FAILED"), std::string::npos);
   EXPECT_NE(row.find("y[5] = 0x00000000 expected 0x41c80000"), std::string::npos);
@@ -179,7 +212,7 @@ TEST(Reporters, BackendsThatCannotRunHereGetTheirOwnBlock) {
   skipped.status = CellStatus::kSkipped;
   skipped.message = "no device: error 35";
   r.cells.push_back(skipped);
-  const std::string table = RenderTable(r);
+  const std::string table = RenderTable(r, {.details = true});
   EXPECT_NE(table.find("not run: cannot run on this machine"), std::string::npos) << table;
   EXPECT_NE(LineContaining(table, "gpuonly").find("no device: error 35"), std::string::npos);
   EXPECT_EQ(table.find("0 elements"), std::string::npos);

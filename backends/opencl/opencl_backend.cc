@@ -1,4 +1,4 @@
-// The opencl backends: squaring with kernels/square.cl, and copying with clEnqueueCopyBuffer as
+// The opencl backends: squaring with square.cl, and copying with clEnqueueCopyBuffer as
 // its ceiling, on any device of the installed OpenCL platforms.
 #include <fmt/format.h>
 
@@ -25,7 +25,7 @@ BackendInfo DeviceBackend(BackendInfo info) {
 SQB_REGISTER_BACKEND(DeviceBackend({
     .name = "opencl",
     .chunk_kernel = "scalar",
-    .description = "OpenCL kernel kernels/square.cl; end-to-end includes copies to and from the "
+    .description = "OpenCL kernel square.cl; end-to-end includes copies to and from the "
                    "device",
     .operation = Operation::kSquare,
     .in_default_run = true,
