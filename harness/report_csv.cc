@@ -24,16 +24,6 @@ constexpr std::array<std::string_view, 34> kHeader = {
     "events",           "flags",           "efficiency_pct",
     "ceiling"};
 
-std::string Quote(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 template <typename Range>
 std::string Join(const Range& items, std::string_view sep) {
   std::string out;
@@ -103,7 +93,7 @@ std::vector<std::string> Row(const Report& r, const CellRecord& c) {
 
 std::string Line(const std::vector<std::string>& fields) {
   std::vector<std::string> quoted;
-  for (const std::string& f : fields) quoted.push_back(Quote(f));
+  for (const std::string& f : fields) quoted.push_back(CsvQuote(f));
   return Join(quoted, ",") + "\n";
 }
 

@@ -164,6 +164,25 @@ std::string ColumnLegend(const std::vector<CellRecord>& cells) {
                        : fmt::format("copies measured: {}", fmt::join(ceilings, ", ")));
 }
 
+std::string MarkdownEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("\\`*_|<").find(c) != std::string_view::npos) out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::string CsvQuote(std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 std::string_view OperationName(Operation op) {
   return op == Operation::kSquare ? "square" : "copy";
 }

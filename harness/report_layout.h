@@ -20,7 +20,13 @@ inline constexpr std::string_view kCountingRule =
 // cannot know them in advance: they are whatever copy-ceiling backends the binary was built with).
 std::string ColumnLegend(const std::vector<CellRecord>& cells);
 
-std::string_view OperationName(Operation op);  // "square", "copy"
+std::string_view OperationName(Operation op);
+
+// Text in a Markdown paragraph or table cell: characters Markdown would take as markup escaped,
+// line breaks as spaces.
+std::string MarkdownEscape(std::string_view s);
+// One CSV field as RFC 4180 has it: quoted (quotes doubled) when it holds a comma, quote or break.
+std::string CsvQuote(std::string_view field);  // "square", "copy"
 
 // GB/s and G elements/s: 1 decimal from 10 up, 2 decimals from 1, else 2 significant digits.
 std::string FormatRate(double v);

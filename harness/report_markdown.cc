@@ -11,16 +11,6 @@ namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-// Text in a paragraph or table cell: characters Markdown would take as markup are escaped.
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::string_view("\\`*_|<").find(c) != std::string_view::npos) out += '\\';
-    out += c == '\n' ? ' ' : c;
-  }
-  return out;
-}
-
 // A code span that survives backticks in s; `in_table` escapes '|', which GFM splits cells on even
 // inside code spans.
 std::string Code(std::string_view s, bool in_table) {
@@ -61,7 +51,7 @@ std::string TableRow(const std::vector<std::string>& cells) {
 std::string PairsTable(std::string_view key_header, const Pairs& pairs) {
   if (pairs.empty()) return "None.\n";
   std::string out = TableRow({std::string(key_header), "value"}) + "|:--|:--|\n";
-  for (const auto& [k, v] : pairs) out += TableRow({Code(k, true), Escape(v)});
+  for (const auto& [k, v] : pairs) out += TableRow({Code(k, true), MarkdownEscape(v)});
   return out;
 }
 
@@ -77,13 +67,14 @@ std::string ResultsTable(const ResultGroup& g) {
     std::vector<std::string> cells;
     for (std::size_t i = 0; i < row.text.size(); ++i) {
       bool alarm = i == kVerdictColumn && !row.kernel_only && row.cell->status != CellStatus::kOk;
-      cells.push_back(alarm ? fmt::format("**{}**", row.text[i]) : Escape(row.text[i]));
+      cells.push_back(alarm ? fmt::format("**{}**", row.text[i]) : MarkdownEscape(row.text[i]));
     }
     out += TableRow(cells);
   }
   if (!g.events.empty() || !g.footnotes.empty()) out += "\n";
-  for (const std::string& line : g.events) out += fmt::format("- events: {}\n", Escape(line));
-  for (const std::string& note : g.footnotes) out += fmt::format("- {}\n", Escape(note));
+  for (const std::string& line : g.events)
+    out += fmt::format("- events: {}\n", MarkdownEscape(line));
+  for (const std::string& note : g.footnotes) out += fmt::format("- {}\n", MarkdownEscape(note));
   return out;
 }
 
@@ -91,7 +82,7 @@ std::string ResultsTable(const ResultGroup& g) {
 std::string SummarySection(const Report& r) {
   const std::vector<Matrix> matrices = BuildMatrices(r);
   if (matrices.empty()) return "";
-  std::string out = fmt::format("\n## Summary\n\n{}.\n", Escape(kMatrixLegend));
+  std::string out = fmt::format("\n## Summary\n\n{}.\n", MarkdownEscape(kMatrixLegend));
   for (const Matrix& m : matrices) {
     out += fmt::format("\n| {} |", Name(m.dtype));
     for (const MatrixColumn& c : m.columns)
@@ -114,12 +105,13 @@ std::string SummarySection(const Report& r) {
     for (const MatrixRow& row : m.rows)
       if (!row.resolved.empty())
         out += fmt::format("- {}: {}\n", Code(row.label, false),
-                           Escape(fmt::format("{}", fmt::join(row.resolved, " | "))));
-    for (const std::string& line : m.per_level) out += fmt::format("- {}\n", Escape(line));
-    for (const std::string& line : m.problems) out += fmt::format("- {}\n", Escape(line));
+                           MarkdownEscape(fmt::format("{}", fmt::join(row.resolved, " | "))));
+    for (const std::string& line : m.per_level) out += fmt::format("- {}\n", MarkdownEscape(line));
+    for (const std::string& line : m.problems) out += fmt::format("- {}\n", MarkdownEscape(line));
   }
   if (const std::string flags = FlagCounts(r); !flags.empty())
-    out += fmt::format("\nFlags: {}; each cell's are in the results below.\n", Escape(flags));
+    out +=
+        fmt::format("\nFlags: {}; each cell's are in the results below.\n", MarkdownEscape(flags));
   return out;
 }
 
@@ -128,33 +120,34 @@ std::string SummarySection(const Report& r) {
 std::string RenderMarkdown(const Report& r) {
   const Fingerprint& f = r.fingerprint;
   const std::string* host = f.Find("host.name");
-  std::string out =
-      fmt::format("# squarebench report: {}, {}\n\n",
-                  Escape(host != nullptr ? *host : "unknown host"), Escape(r.started_utc));
+  std::string out = fmt::format("# squarebench report: {}, {}\n\n",
+                                MarkdownEscape(host != nullptr ? *host : "unknown host"),
+                                MarkdownEscape(r.started_utc));
   if (!r.complete) {
     out += "> **Incomplete:** the run was interrupted; only the cells below were measured.\n\n";
   }
-  out += fmt::format("squarebench {}, ran {:.1f} s: {}\n", Escape(r.tool_version), r.wall_seconds,
-                     Code(ShellJoin(r.command_line), false));
+  out += fmt::format("squarebench {}, ran {:.1f} s: {}\n", MarkdownEscape(r.tool_version),
+                     r.wall_seconds, Code(ShellJoin(r.command_line), false));
 
   if (!f.warnings.empty() || !r.notes.empty()) {
     out += "\n## Warnings and notes\n\n";
-    for (const std::string& w : f.warnings) out += fmt::format("- **warning:** {}\n", Escape(w));
-    for (const std::string& n : r.notes) out += fmt::format("- note: {}\n", Escape(n));
+    for (const std::string& w : f.warnings)
+      out += fmt::format("- **warning:** {}\n", MarkdownEscape(w));
+    for (const std::string& n : r.notes) out += fmt::format("- note: {}\n", MarkdownEscape(n));
   }
 
   if (!r.images.empty()) out += "\n## Plots\n\n";
   for (const std::string& image : r.images) {
     const bool png = image.size() > 4 && image.compare(image.size() - 4, 4, ".png") == 0;
-    out += png ? fmt::format("![{}]({})\n\n", Escape(image), image)
-               : fmt::format("- [{}]({})\n", Escape(image), image);
+    out += png ? fmt::format("![{}]({})\n\n", MarkdownEscape(image), image)
+               : fmt::format("- [{}]({})\n", MarkdownEscape(image), image);
   }
 
   out += SummarySection(r);
   out += "\n## Results\n";
   std::vector<ResultGroup> groups = LayoutResults(r);
   for (const ResultGroup& g : groups) {
-    out += fmt::format("\n### {}\n\n{}", Escape(g.title), ResultsTable(g));
+    out += fmt::format("\n### {}\n\n{}", MarkdownEscape(g.title), ResultsTable(g));
   }
   if (groups.empty()) out += "\nNo cells.\n";
   const AnalysisText analysis = DescribeAnalysis(r);
@@ -162,19 +155,23 @@ std::string RenderMarkdown(const Report& r) {
       !analysis.scaling.empty())
     out += "\n## Analysis\n";
   if (!analysis.efficiency.empty())
-    out += fmt::format("\n### Efficiency\n\n{}.\n\n", Escape(kEfficiencyLegend));
-  for (const std::string& line : analysis.efficiency) out += fmt::format("- {}\n", Escape(line));
+    out += fmt::format("\n### Efficiency\n\n{}.\n\n", MarkdownEscape(kEfficiencyLegend));
+  for (const std::string& line : analysis.efficiency)
+    out += fmt::format("- {}\n", MarkdownEscape(line));
   if (!analysis.scaling.empty())
-    out += fmt::format("\n### Thread scaling\n\n{}.\n\n", Escape(kScalingLegend));
-  for (const std::string& line : analysis.scaling) out += fmt::format("- {}\n", Escape(line));
-  if (!analysis.fits.empty()) out += fmt::format("\n### Fits\n\n{}.\n\n", Escape(kFitLegend));
-  for (const std::string& line : analysis.fits) out += fmt::format("- {}\n", Escape(line));
+    out += fmt::format("\n### Thread scaling\n\n{}.\n\n", MarkdownEscape(kScalingLegend));
+  for (const std::string& line : analysis.scaling)
+    out += fmt::format("- {}\n", MarkdownEscape(line));
+  if (!analysis.fits.empty())
+    out += fmt::format("\n### Fits\n\n{}.\n\n", MarkdownEscape(kFitLegend));
+  for (const std::string& line : analysis.fits) out += fmt::format("- {}\n", MarkdownEscape(line));
   if (!analysis.crossovers.empty())
-    out += fmt::format("\n### Crossovers\n\n{}.\n\n", Escape(kCrossoverLegend));
-  for (const std::string& line : analysis.crossovers) out += fmt::format("- {}\n", Escape(line));
+    out += fmt::format("\n### Crossovers\n\n{}.\n\n", MarkdownEscape(kCrossoverLegend));
+  for (const std::string& line : analysis.crossovers)
+    out += fmt::format("- {}\n", MarkdownEscape(line));
 
-  out += fmt::format("\n## Counting\n\n{}.\n{}.\n", Escape(kCountingRule),
-                     Escape(ColumnLegend(r.cells)));
+  out += fmt::format("\n## Counting\n\n{}.\n{}.\n", MarkdownEscape(kCountingRule),
+                     MarkdownEscape(ColumnLegend(r.cells)));
   out += fmt::format("\n## Machine and build\n\n{}", PairsTable("field", f.fields));
   out += fmt::format("\n## Environment\n\n{}", PairsTable("variable", r.environment));
   out += fmt::format("\n## Settings\n\n{}", PairsTable("setting", r.settings));

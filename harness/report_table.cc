@@ -147,7 +147,7 @@ std::string MatrixText(const Report& r, const Matrix& m, const TableStyle& style
   for (const auto& [first, end] : blocks) {
     if (first > 1) out += "\n";
     for (std::size_t row = 0; row < grid.size(); ++row) {
-      std::string line = "  " + grid[row][0] + std::string(width[0] - grid[row][0].size(), ' ');
+      std::string line = fmt::format("  {:<{}}", grid[row][0], width[0]);
       for (std::size_t col = first; col < end; ++col) {
         const std::string& cell = grid[row][col];
         const std::string pad(width[col] - cell.size() + (row == 0 ? 1 : 0), ' ');
@@ -158,14 +158,14 @@ std::string MatrixText(const Report& r, const Matrix& m, const TableStyle& style
         if (style.color && row > 0 && m.marks[row - 1][col - 1] == Mark::kFastest) on = "\x1b[1m";
         // The colour wraps the text, not the mark's blank, so that lines end where they did.
         const std::size_t text = cell.find_last_not_of(' ') + 1;
-        line += "  " + pad +
-                (on.empty() ? cell
-                            : fmt::format("{}{}{}{}", on, cell.substr(0, text), kReset,
-                                          cell.substr(text)));
+        line += fmt::format("  {}{}", pad,
+                            on.empty() ? cell
+                                       : fmt::format("{}{}{}{}", on, cell.substr(0, text), kReset,
+                                                     cell.substr(text)));
       }
       line.erase(line.find_last_not_of(' ') + 1);
       out += line + "\n";
-      if (row == 0) out += "  " + std::string(line.size() - 2, '-') + "\n";
+      if (row == 0) out += fmt::format("  {}\n", std::string(line.size() - 2, '-'));
     }
   }
   for (const MatrixRow& row : m.rows)
@@ -186,21 +186,23 @@ std::string RenderMatrixView(const Report& r, const TableStyle& style) {
   std::string out = Header(r, style, false);
   const std::vector<Matrix> matrices = BuildMatrices(r);
   if (matrices.empty()) return out + "\nno square cells (the cells are in --details)\n";
-  out += "\n" + Wrap(std::string(kMatrixLegend), 0);
-  for (const Matrix& m : matrices) out += "\n" + MatrixText(r, m, style);
+  out += fmt::format("\n{}", Wrap(std::string(kMatrixLegend), 0));
+  for (const Matrix& m : matrices) out += fmt::format("\n{}", MatrixText(r, m, style));
   const AnalysisText analysis = DescribeAnalysis(r);
-  if (!analysis.fits.empty()) out += "\n" + Wrap("fits: " + std::string(kFitLegend), 0);
+  if (!analysis.fits.empty())
+    out += fmt::format("\n{}", Wrap(fmt::format("fits: {}", kFitLegend), 0));
   for (const std::string& line : analysis.fits) out += Wrap(line, 2);
-  if (!analysis.scaling.empty()) out += "\n" + Wrap("scaling: " + std::string(kScalingLegend), 0);
+  if (!analysis.scaling.empty())
+    out += fmt::format("\n{}", Wrap(fmt::format("scaling: {}", kScalingLegend), 0));
   for (const std::string& line : analysis.scaling) out += Wrap(line, 2);
   if (!analysis.crossovers.empty())
-    out += "\n" + Wrap("crossovers: " + std::string(kCrossoverLegend), 0);
+    out += fmt::format("\n{}", Wrap(fmt::format("crossovers: {}", kCrossoverLegend), 0));
   for (const std::string& line : analysis.crossovers) out += Wrap(line, 2);
   const std::string flags = FlagCounts(r);
-  out += "\n" + Wrap(flags.empty()
-                         ? "no cell flagged; every cell, ceilings included: --details"
-                         : fmt::format("flags: {}; each cell, ceilings included: --details", flags),
-                     0);
+  const std::string closing =
+      flags.empty() ? "no cell flagged; every cell, ceilings included: --details"
+                    : fmt::format("flags: {}; each cell, ceilings included: --details", flags);
+  out += fmt::format("\n{}", Wrap(closing, 0));
   return out;
 }
 

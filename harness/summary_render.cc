@@ -75,21 +75,11 @@ std::string RenderText(const Summary& s) {
   return text;
 }
 
-// A table cell or list item's text: characters GitHub Markdown would take as markup escaped.
-std::string MarkdownText(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::string_view("\\`*_|<[]").find(c) != std::string_view::npos) out += '\\';
-    out += c == '\n' ? ' ' : c;
-  }
-  return out;
-}
-
 std::string RenderMarkdown(const Summary& s) {
   std::string text = fmt::format("# squarebench summary\n\n{}\n\n| level |", kLegend);
   std::string align = "| :-- |";
   for (const SummaryColumn& c : s.columns) {
-    text += fmt::format(" {}: backend | GB/s | eff % |", MarkdownText(c.label));
+    text += fmt::format(" {}: backend | GB/s | eff % |", MarkdownEscape(c.label));
     align += " :-- | --: | --: |";
   }
   text += "\n" + align + "\n";
@@ -97,14 +87,14 @@ std::string RenderMarkdown(const Summary& s) {
     text += fmt::format("| {} |", RowName(s, row));
     for (const SummaryEntry& e : row.entries) {
       const auto cells = EntryText(e);
-      text += fmt::format(" {} | {} | {} |", MarkdownText(cells[0]), cells[1], cells[2]);
+      text += fmt::format(" {} | {} | {} |", MarkdownEscape(cells[0]), cells[1], cells[2]);
     }
     text += "\n";
   }
   text += "\n## Machines\n\n";
   for (const SummaryColumn& c : s.columns) {
-    text += fmt::format("- **{}**: {}\n", MarkdownText(c.label), MarkdownText(c.path));
-    for (const auto& [k, v] : c.facts) text += fmt::format("  - {}: {}\n", k, MarkdownText(v));
+    text += fmt::format("- **{}**: {}\n", MarkdownEscape(c.label), MarkdownEscape(c.path));
+    for (const auto& [k, v] : c.facts) text += fmt::format("  - {}: {}\n", k, MarkdownEscape(v));
   }
   return text;
 }
@@ -138,13 +128,6 @@ std::string RenderJson(const Summary& s) {
 }
 
 // RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled.
-std::string CsvField(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string RenderCsv(const Summary& s) {
   std::string text = "machine,level,dtype,backend,median_gbps,efficiency_pct,report\n";
   ForEachRecord(s, [&](const SummaryColumn& c, const SummaryRow& row, const SummaryEntry& e) {
@@ -154,8 +137,8 @@ std::string RenderCsv(const Summary& s) {
       gbps = fmt::format("{}", MedianGbps(*e.best));
       if (e.efficiency) eff = fmt::format("{}", e.efficiency->percent);
     }
-    text += fmt::format("{},{},{},{},{},{},{}\n", CsvField(c.label), row.level, Name(row.dtype),
-                        CsvField(backend), gbps, eff, CsvField(c.path));
+    text += fmt::format("{},{},{},{},{},{},{}\n", CsvQuote(c.label), row.level, Name(row.dtype),
+                        CsvQuote(backend), gbps, eff, CsvQuote(c.path));
   });
   return text;
 }
