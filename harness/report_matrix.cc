@@ -10,6 +10,7 @@
 #include "harness/cell_key.h"
 #include "harness/efficiency.h"
 #include "harness/report_layout.h"
+#include "squarebench/executor.h"
 #include "squarebench/format.h"
 
 namespace sqb {
@@ -81,7 +82,7 @@ std::string PerLevel(const Report& r, const Matrix& m, std::size_t col) {
   for (std::size_t row = 0; row < m.rows.size(); ++row) {
     const CellRecord* c = m.rows[row].cells[col];
     if (m.marks[row][col] == Mark::kFastest) best = c;
-    if (Measured(c) && c->params.backend == "serial" && c->params.threads == 1) serial = c;
+    if (Measured(c) && c->params.backend == kSerialExecutor && c->params.threads == 1) serial = c;
   }
   const MatrixColumn& column = m.columns[col];
   std::string line = fmt::format("{} {}: ", column.level, FormatCount(column.elements));
