@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "harness/compare.h"
+#include "harness/report_layout.h"
 
 namespace sqb {
 namespace {
@@ -84,11 +86,36 @@ std::string RenderDetails(const Comparison& c, bool markdown) {
   return text;
 }
 
+// The changed cells within the screen's width: the BH q the verdict uses (not the raw p), and a
+// key too long to leave room for the numbers on a line of its own.
+std::string ChangedRows(const std::vector<const CellComparison*>& cells) {
+  const auto numbers = [](const std::string& a, const std::string& b, const std::string& ratio,
+                          const std::string& q, const std::string& verdict) {
+    return fmt::format("  {:>7}  {:>7}  {:>20}  {:>7}  {}", a, b, ratio, q, verdict);
+  };
+  const std::size_t room = kScreenWidth - numbers("", "", "", "", "slower").size();
+  std::size_t width = 4;
+  for (const auto* cell : cells)
+    if (cell->key.size() <= room) width = std::max(width, cell->key.size());
+  std::string text = fmt::format("{:<{}}{}\n", "cell", width,
+                                 numbers("A GB/s", "B GB/s", "B/A [95% CI]", "BH q", "verdict"));
+  for (const auto* cell : cells) {
+    const std::string values =
+        numbers(fmt::format("{:.2f}", cell->gbps_a), fmt::format("{:.2f}", cell->gbps_b),
+                Ratio(*cell), fmt::format("{:.2g}", cell->q), VerdictText(*cell));
+    text += cell->key.size() <= room ? fmt::format("{:<{}}{}\n", cell->key, width, values)
+                                     : fmt::format("{}\n{:<{}}{}\n", cell->key, "", width, values);
+  }
+  return text;
+}
+
 // One screen: the summary per level and backend, then only the cells that changed; the cells
 // not compared are counted, not listed.
 std::string RenderShort(const Comparison& c) {
-  std::string text = Header(c);
-  for (const auto& w : c.not_like_for_like) text += "warning: " + w + "\n";
+  std::string text;
+  std::istringstream header(Header(c));
+  for (std::string line; std::getline(header, line);) text += Wrap(line, 0);
+  for (const auto& w : c.not_like_for_like) text += Wrap("warning: " + w, 0);
   text += "\nsummary:\n";
   std::size_t width = 0;
   for (const auto& s : c.backends) width = std::max(width, s.backend.size());
@@ -103,7 +130,7 @@ std::string RenderShort(const Comparison& c) {
     if (cell.verdict != Verdict::kWithinNoise) changed.push_back(&cell);
   text += fmt::format("\nfaster or slower: {} of {} cells (--details: every cell)\n",
                       changed.size(), c.cells.size());
-  if (!changed.empty()) text += CellRows(changed, false);
+  if (!changed.empty()) text += ChangedRows(changed);
   const auto count = [&](const char* title, const std::vector<std::string>& items) {
     if (!items.empty())
       text += fmt::format("{}: {} cell{} (--details lists them)\n", title, items.size(),

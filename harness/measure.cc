@@ -278,6 +278,7 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
       slots[i].record.operation = g.cells[i].backend->operation;
       slots[i].record.level = g.cells[i].level;
       slots[i].record.ceiling_set = g.cells[i].ceiling_set;
+      slots[i].record.on_device = g.cells[i].backend->variant_is_device;
     }
     // Every cell of a batch set up, then rounds over the batch; batches one after another.
     const std::size_t step = std::max<std::size_t>(1, g.cells_at_once);

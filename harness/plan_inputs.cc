@@ -42,6 +42,7 @@ CellRecord SkippedRecord(const BackendInfo& b, const std::string& why) {
   skipped.params.executor = b.executor;
   skipped.params.chunk_kernel = b.chunk_kernel;
   skipped.operation = b.operation;
+  skipped.on_device = b.variant_is_device;
   skipped.status = CellStatus::kSkipped;
   skipped.message = why;
   return skipped;

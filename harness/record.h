@@ -35,6 +35,8 @@ struct CellRecord {
   // How the work is spread (executor, device, threads, binding, spreading knobs): a cell's
   // ceiling is the fastest verified copy of the same size in the same set.
   std::string ceiling_set;
+  // Ran on a device (the variant names it, e.g. OpenCL "0.0"), not on `threads` CPU threads.
+  bool on_device = false;
   Operation operation = Operation::kSquare;
   CellStatus status = CellStatus::kOk;
   std::string message;    // why FAILED / ERROR / SKIPPED

@@ -10,7 +10,7 @@
 namespace sqb {
 namespace {
 
-constexpr std::array<std::string_view, 34> kHeader = {
+constexpr std::array<std::string_view, 35> kHeader = {
     "backend",          "executor",        "chunk_kernel",
     "variant",          "operation",       "dtype",
     "elements",         "bytes_per_array", "working_set_bytes",
@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, 34> kHeader = {
     "err_pct",          "outliers",        "gbps_best",
     "gbps_median",      "gelems_median",   "kernel_only_median_s",
     "events",           "flags",           "efficiency_pct",
-    "ceiling"};
+    "ceiling",          "on_device"};
 
 template <typename Range>
 std::string Join(const Range& items, std::string_view sep) {
@@ -88,6 +88,7 @@ std::vector<std::string> Row(const Report& r, const CellRecord& c) {
   row.push_back(!e                      ? ""
                 : ceiling_knobs.empty() ? e->ceiling->params.backend
                                         : e->ceiling->params.backend + " " + ceiling_knobs);
+  row.push_back(c.on_device ? "true" : "false");
   return row;
 }
 

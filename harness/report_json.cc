@@ -75,6 +75,7 @@ Json CellJson(const Report& r, const CellRecord& c) {
   j["level"] = c.level;
   j["ceiling_set"] = c.ceiling_set;
   j["threads"] = p.threads;
+  j["on_device"] = c.on_device;
   j["binding"] = Name(p.binding);
   j["knobs"] = Json::object();
   for (const auto& [k, v] : p.knobs) j["knobs"][k] = v;

@@ -112,8 +112,8 @@ class GroupBuilder {
     row.cell = &c;
     row.text[kBackendColumn] = CellLabel(c);
     if (c.operation == Operation::kCopy) row.text[kBackendColumn] += " (copy ceiling)";
-    row.text[kThreadsColumn] = fmt::format("{}", c.params.threads);
-    row.text[kBindingColumn] = Name(c.params.binding);
+    row.text[kThreadsColumn] = c.on_device ? Workers(c) : fmt::format("{}", c.params.threads);
+    row.text[kBindingColumn] = c.on_device ? std::string(1, kDash) : Name(c.params.binding);
     row.text[kLevelColumn] = c.level;
     row.text[kVerdictColumn] = Name(c.status);
     for (const std::string& flag : c.flags) {
@@ -228,9 +228,8 @@ AnalysisText DescribeAnalysis(const Report& r) {
   for (const SizeEfficiency& s : FastestPerSize(r)) {
     const CellRecord& c = *s.fastest;
     const CellParams& p = c.params;
-    std::string line = fmt::format("{} {} ({}): fastest {} on {} thread{}, {} GB/s", Name(p.dtype),
-                                   FormatCount(p.elements), c.level, CellLabel(c), p.threads,
-                                   p.threads == 1 ? "" : "s",
+    std::string line = fmt::format("{} {} ({}): fastest {} on {}, {} GB/s", Name(p.dtype),
+                                   FormatCount(p.elements), c.level, CellLabel(c), Workers(c),
                                    FormatRate(GigabytesPerSecond(p, c.wall.stats.median)));
     if (s.efficiency) {
       const CellRecord& ceiling = *s.efficiency->ceiling;
@@ -267,8 +266,31 @@ AnalysisText DescribeAnalysis(const Report& r) {
   return out;
 }
 
+std::string Wrap(const std::string& text, std::size_t indent) {
+  std::string out, line(indent, ' ');
+  std::size_t line_indent = indent;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(at, end - at);
+    if (line.size() > line_indent && line.size() + 1 + word.size() > kScreenWidth) {
+      out += line + "\n";
+      line_indent = indent + 2;
+      line = std::string(line_indent, ' ');
+    }
+    line += (line.size() > line_indent ? " " : "") + word;
+    at = end + 1;
+  }
+  return out + line + "\n";
+}
+
 std::string CellLabel(const CellRecord& c) {
   return c.summary.empty() ? c.params.backend : fmt::format("{} [{}]", c.params.backend, c.summary);
+}
+
+std::string Workers(const CellRecord& c) {
+  if (c.on_device) return c.params.variant.empty() ? "device" : "device " + c.params.variant;
+  return fmt::format("{} thread{}", c.params.threads, c.params.threads == 1 ? "" : "s");
 }
 
 std::vector<ResultGroup> LayoutResults(const Report& r) {

@@ -28,6 +28,12 @@ std::string MarkdownEscape(std::string_view s);
 // One CSV field as RFC 4180 has it: quoted (quotes doubled) when it holds a comma, quote or break.
 std::string CsvQuote(std::string_view field);  // "square", "copy"
 
+// The width the terminal views keep to.
+inline constexpr std::size_t kScreenWidth = 120;
+// `text` broken at spaces into lines of at most kScreenWidth, each ending in a line break, the
+// first indented `indent`, the rest two more. A word longer than a line is left whole, not cut.
+std::string Wrap(const std::string& text, std::size_t indent);
+
 // GB/s and G elements/s: 1 decimal from 10 up, 2 decimals from 1, else 2 significant digits.
 std::string FormatRate(double v);
 // The exact count with its binary spelling from sizes.h when that differs: "3072 (3Ki)", "1000003".
@@ -37,6 +43,8 @@ std::string FormatElements(std::uint64_t n);
 std::string DescribeEvents(const CellRecord& c);
 // The backend as named, with what ran as resolved: "highway [AVX3 x16, streaming stores]".
 std::string CellLabel(const CellRecord& c);
+// What ran the cell: "2 threads", "1 thread", or "device 0.0" for a device backend.
+std::string Workers(const CellRecord& c);
 
 enum class Align { kLeft, kRight };
 struct Column {

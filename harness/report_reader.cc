@@ -72,6 +72,7 @@ CellRecord ReadCell(const CheckedJson& j) {
   for (auto& [k, v] : j.Field("knobs").StringMap()) p.knobs.emplace(std::move(k), std::move(v));
   c.message = j.Field("message").String();
   c.placement = OptionalString(j, "placement");
+  if (const auto on_device = j.OptionalField("on_device")) c.on_device = on_device->Bool();
   c.summary = OptionalString(j, "summary");
   const CheckedJson calls = j.Field("calls_per_sample");
   c.calls_per_sample = calls.Integer(0, kMaxCallsPerSample);

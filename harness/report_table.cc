@@ -92,35 +92,15 @@ std::string Header(const Report& r, const TableStyle& style, bool legend) {
   return out;
 }
 
-constexpr std::size_t kMaxWidth = 120;
 constexpr std::size_t kMaxPerSizeLines = 8;
-
-// `text` broken at spaces into lines of at most the screen width; continuation lines indented
-// two more. A word longer than a line is left whole rather than cut.
-std::string Wrap(const std::string& text, std::size_t indent) {
-  std::string out, line(indent, ' ');
-  std::size_t line_indent = indent;
-  for (std::size_t at = 0; at < text.size();) {
-    std::size_t end = text.find(' ', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(at, end - at);
-    if (line.size() > line_indent && line.size() + 1 + word.size() > kMaxWidth) {
-      out += line + "\n";
-      line_indent = indent + 2;
-      line = std::string(line_indent, ' ');
-    }
-    line += (line.size() > line_indent ? " " : "") + word;
-    at = end + 1;
-  }
-  return out + line + "\n";
-}
 
 // One matrix as aligned text: the label column, then a column per size.
 std::string MatrixText(const Report& r, const Matrix& m, const TableStyle& style) {
   std::vector<std::vector<std::string>> grid(m.rows.size() + 1);
   grid[0].push_back(std::string(Name(m.dtype)));
+  // A header ends where its cells' numbers end, above their marks' column: a blank stands in.
   for (const MatrixColumn& c : m.columns)
-    grid[0].push_back(fmt::format("{} {}", c.level, FormatCount(c.elements)));
+    grid[0].push_back(fmt::format("{} {} ", c.level, FormatCount(c.elements)));
   for (std::size_t row = 0; row < m.rows.size(); ++row) {
     grid[row + 1].push_back(m.rows[row].label);
     for (std::size_t col = 0; col < m.columns.size(); ++col) {
@@ -138,7 +118,7 @@ std::string MatrixText(const Report& r, const Matrix& m, const TableStyle& style
   std::vector<std::pair<std::size_t, std::size_t>> blocks;
   for (std::size_t first = 1; first < width.size();) {
     std::size_t last = first, used = 2 + width[0] + 2 + width[first] + 1;
-    while (last + 1 < width.size() && used + 2 + width[last + 1] + 1 <= kMaxWidth)
+    while (last + 1 < width.size() && used + 2 + width[last + 1] + 1 <= kScreenWidth)
       used += 2 + width[++last] + 1;
     blocks.emplace_back(first, last + 1);
     first = last + 1;
@@ -150,7 +130,7 @@ std::string MatrixText(const Report& r, const Matrix& m, const TableStyle& style
       std::string line = fmt::format("  {:<{}}", grid[row][0], width[0]);
       for (std::size_t col = first; col < end; ++col) {
         const std::string& cell = grid[row][col];
-        const std::string pad(width[col] - cell.size() + (row == 0 ? 1 : 0), ' ');
+        const std::string pad(width[col] - cell.size(), ' ');
         const CellRecord* c = row == 0 ? nullptr : m.rows[row - 1].cells[col - 1];
         std::string_view on = "";
         if (style.color && c != nullptr && c->status != CellStatus::kOk)
@@ -199,9 +179,12 @@ std::string RenderMatrixView(const Report& r, const TableStyle& style) {
     out += fmt::format("\n{}", Wrap(fmt::format("crossovers: {}", kCrossoverLegend), 0));
   for (const std::string& line : analysis.crossovers) out += Wrap(line, 2);
   const std::string flags = FlagCounts(r);
+  const std::string where = style.saved_markdown.empty()
+                                ? "--details"
+                                : fmt::format("{} (or --details)", style.saved_markdown);
   const std::string closing =
-      flags.empty() ? "no cell flagged; every cell, ceilings included: --details"
-                    : fmt::format("flags: {}; each cell, ceilings included: --details", flags);
+      flags.empty() ? fmt::format("no cell flagged; every cell, ceilings included: {}", where)
+                    : fmt::format("flags: {}; each cell with its flags: {}", flags, where);
   out += fmt::format("\n{}", Wrap(closing, 0));
   return out;
 }

@@ -14,8 +14,9 @@ std::optional<Format> ParseFormat(std::string_view s);
 std::string_view FileExtension(Format f);  // "txt", "csv", "json", "md", "json"
 
 struct TableStyle {
-  bool color = false;    // ANSI colours and bold (only when writing to a terminal)
-  bool details = false;  // every cell with its ceilings and flags, not the matrix
+  bool color = false;          // ANSI colours and bold (only when writing to a terminal)
+  bool details = false;        // every cell with its ceilings and flags, not the matrix
+  std::string saved_markdown;  // where this report was saved with every cell; "" when it was not
 };
 
 std::string RenderTable(const Report& r, const TableStyle& style = {});

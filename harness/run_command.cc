@@ -130,8 +130,8 @@ std::vector<std::string> Plot(const std::string& report_json) {
 
 // Saves the report as <dir>/<UTC start>.{json,md}: the JSON takes a name no other file has (a
 // suffix keeps two runs of one second apart), the plots and the Markdown follow it. A failed plot
-// still leaves the Markdown, then throws.
-void SaveReport(Report& report, const std::string& dir, std::time_t started, bool plot) {
+// still leaves the Markdown, then throws. Returns the Markdown's path.
+std::string SaveReport(Report& report, const std::string& dir, std::time_t started, bool plot) {
   const std::string stem =
       WriteNewOutput(dir + "/" + UtcTime(started, "%Y-%m-%dT%H%M%SZ"), ".json", RenderJson(report));
   std::optional<OutputError> plot_error;
@@ -143,6 +143,7 @@ void SaveReport(Report& report, const std::string& dir, std::time_t started, boo
   WriteOutput(stem + ".md", RenderMarkdown(report));
   std::fprintf(stderr, "squarebench: report saved to %s.{json,md}\n", stem.c_str());
   if (plot_error) throw *plot_error;
+  return stem + ".md";
 }
 
 int StoppedBeforeMeasuring() {
@@ -225,11 +226,12 @@ int RunBenchmarks(const RunCommand& command) {
   if (c.budget_s > 0) report.notes.push_back(BudgetNote(c, budget, report.wall_seconds));
 
   // The report is saved before anything is printed: `squarebench | head` must not lose it.
+  // NO_COLOR counts when set and not empty (no-color.org).
+  const char* no_color = std::getenv("NO_COLOR");
   const bool color =
       c.color == "always" || (c.color == "auto" && c.format == Format::kTable && c.out.empty() &&
-                              isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr);
-  const std::string rendered =
-      Render(report, c.format, TableStyle{.color = color, .details = c.details});
+                              isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0'));
+  TableStyle style{.color = color, .details = c.details};
   bool output_failed = false;
   const auto attempt = [&output_failed](const auto& write) {
     try {
@@ -239,8 +241,9 @@ int RunBenchmarks(const RunCommand& command) {
       output_failed = true;
     }
   };
-  if (c.save) attempt([&] { SaveReport(report, save_dir, started, c.plot); });
-  attempt([&] { WriteResult(c.out, rendered); });
+  if (c.save)
+    attempt([&] { style.saved_markdown = SaveReport(report, save_dir, started, c.plot); });
+  attempt([&] { WriteResult(c.out, Render(report, c.format, style)); });
   return ExitCode(report, output_failed);
 }
 

@@ -34,6 +34,7 @@ Report MeasuredDefaultPlan() {
       c.params = p.params;
       c.level = p.level;
       c.ceiling_set = p.ceiling_set;
+      c.on_device = p.backend->variant_is_device;
       c.operation = p.backend->operation;
       c.summary = "AVX3 x16, regular stores (auto)";
       seconds *= 1.01;

@@ -28,7 +28,7 @@
 namespace sqb {
 namespace {
 
-constexpr std::size_t kCsvColumns = 34;
+constexpr std::size_t kCsvColumns = 35;
 
 using testing::SampleCell;
 using testing::SampleReport;
@@ -159,6 +159,21 @@ TEST(Reporters, MatrixMarksTheFastestAndListsWhatDidNotRun) {
     EXPECT_NE(line.find("squarebench 0.1.0 on bench-01"), std::string::npos);
 }
 
+TEST(Reporters, FlagCountsPointAtTheSavedReport) {
+  const std::string table = RenderTable(SampleReport(), {.saved_markdown = "results/vm/a.md"});
+  EXPECT_NE(table.find("flags: 1 cell noisy, 1 cell with outliers; each cell with its flags: "
+                       "results/vm/a.md (or --details)"),
+            std::string::npos)
+      << table;
+}
+
+TEST(Reporters, DeviceRowsSayTheDeviceNotAThreadCount) {
+  const std::string details = RenderTable(SampleReport(), {.details = true});
+  const std::string opencl = LineContaining(details, "2  opencl@pocl ");
+  EXPECT_NE(opencl.find("device pocl  -  "), std::string::npos) << opencl;
+  EXPECT_EQ(opencl.find(" 1  none"), std::string::npos) << opencl;
+}
+
 TEST(Reporters, TableColourOnlyWhenAsked) {
   Report r = SampleReport();
   for (const bool details : {false, true}) {
@@ -235,26 +250,12 @@ TEST(Reporters, JsonReadsBackWithEveryCellField) {
   EXPECT_EQ(j["fingerprint"]["fields"]["cpu.cores"], "2");
   ASSERT_EQ(j["cells"].size(), r.cells.size());
   for (const nlohmann::json& c : j["cells"]) {
-    for (const char* key : {"backend",
-                            "executor",
-                            "chunk_kernel",
-                            "variant",
-                            "operation",
-                            "dtype",
-                            "elements",
-                            "bytes_per_array",
-                            "working_set_bytes",
-                            "offset",
-                            "level",
-                            "threads",
-                            "binding",
-                            "knobs",
-                            "status",
-                            "message",
-                            "placement",
-                            "calls_per_sample",
-                            "wall",
-                            "flags"}) {
+    for (const char* key :
+         {"backend", "executor", "chunk_kernel",    "variant",           "operation",
+          "dtype",   "elements", "bytes_per_array", "working_set_bytes", "offset",
+          "level",   "threads",  "on_device",       "binding",           "knobs",
+          "status",  "message",  "placement",       "calls_per_sample",  "wall",
+          "flags"}) {
       EXPECT_TRUE(c.contains(key)) << c["backend"] << " lacks " << key;
     }
     EXPECT_TRUE(c["wall"]["samples_s"].is_array());
@@ -294,6 +295,7 @@ TEST(Reporters, JsonReadsBackWithEveryCellsParamsAndEvents) {
   for (std::size_t i = 0; i < r.cells.size(); ++i) {
     EXPECT_EQ(back.cells[i].params.backend, r.cells[i].params.backend);
     EXPECT_EQ(back.cells[i].params.knobs, r.cells[i].params.knobs);
+    EXPECT_EQ(back.cells[i].on_device, r.cells[i].on_device);
     EXPECT_EQ(back.cells[i].wall.samples, r.cells[i].wall.samples);
     ASSERT_EQ(back.cells[i].events.size(), r.cells[i].events.size());
     for (std::size_t e = 0; e < r.cells[i].events.size(); ++e) {
@@ -310,16 +312,19 @@ TEST(Reporters, CsvHasOneRecordPerCellAndFixedColumns) {
   ASSERT_EQ(records.size(), r.cells.size() + 1);
   for (const auto& record : records) EXPECT_EQ(record.size(), kCsvColumns);
   EXPECT_EQ(records[0][0], "backend");
-  EXPECT_EQ(records[0][kCsvColumns - 3], "flags");
-  EXPECT_EQ(records[0][kCsvColumns - 1], "ceiling");
-  EXPECT_EQ(records[3][kCsvColumns - 1], "openmp+memcpy") << "openmp rated against its copy";
-  EXPECT_DOUBLE_EQ(std::stod(records[3][kCsvColumns - 2]), 100 * 0.451e-6 / 0.55e-6);
+  EXPECT_EQ(records[0][kCsvColumns - 4], "flags");
+  EXPECT_EQ(records[0][kCsvColumns - 2], "ceiling");
+  EXPECT_EQ(records[0][kCsvColumns - 1], "on_device");
+  EXPECT_EQ(records[3][kCsvColumns - 2], "openmp+memcpy") << "openmp rated against its copy";
+  EXPECT_DOUBLE_EQ(std::stod(records[3][kCsvColumns - 3]), 100 * 0.451e-6 / 0.55e-6);
+  EXPECT_EQ(records[3][kCsvColumns - 1], "false");
+  EXPECT_EQ(records[8][kCsvColumns - 1], "true") << "opencl runs on a device";
   EXPECT_EQ(records[4][13], "grain=1024");
   EXPECT_EQ(records[4][14], "FAILED");
   EXPECT_EQ(records[4][19], "") << "no times for a FAILED cell";
   EXPECT_EQ(records[9][15], r.cells[8].message) << "quotes and line breaks survive";
   EXPECT_EQ(std::stod(records[3][21]), 0.55e-6);
-  EXPECT_EQ(records.back()[kCsvColumns - 4],
+  EXPECT_EQ(records.back()[kCsvColumns - 5],
             "3 switches per call (3.33 M/s), 7 resumes per call (7.77 M/s; 4.50 ns each: 3.50% of "
             "the time)");
 }

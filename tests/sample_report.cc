@@ -113,6 +113,7 @@ Report SampleReport() {
   CellRecord opencl_b = SampleCell("opencl@pocl", "opencl", "scalar", kLarge, 1);
   opencl_b.params.variant = "pocl";
   opencl_b.params.binding = Binding::kNone;
+  opencl_b.on_device = true;
   opencl_b.placement = "pocl: cpu-haswell-Intel(R) Xeon(R) Platinum 8481C";
   opencl_b.calls_per_sample = 4;
   opencl_b.wall = Times(
@@ -125,6 +126,7 @@ Report SampleReport() {
 
   CellRecord cuda_b = SampleCell("cuda", "cuda", "scalar", kLarge, 1);
   cuda_b.params.binding = Binding::kNone;
+  cuda_b.on_device = true;
   cuda_b.status = CellStatus::kError;
   cuda_b.placement = "";
   cuda_b.message = "no CUDA device\ncudaGetDeviceCount: \"no CUDA-capable device\", code 100";
