@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "harness/build_info.h"
 #include "harness/cli_options.h"
@@ -22,8 +23,12 @@ namespace sqb {
 namespace {
 
 void AddCompareOptions(CLI::App& compare, RawCompareOptions& o) {
-  compare.add_option("a", o.a, "Report A (the baseline), a squarebench JSON report")->required();
-  compare.add_option("b", o.b, "Report B (the candidate)")->required();
+  compare
+      .add_option("reports", o.reports,
+                  "A B: report A (the baseline) and B (the candidate), squarebench JSON "
+                  "reports; or A1 A2 -- B1 B2: several a side, read as repetitions of one "
+                  "run. A folder stands for every *.json under it")
+      ->required();
   compare.add_option("--match", o.match,
                      "Match cells by exact element count (size) or memory level (level) "
                      "(default: size when the reports share sizes, else level)");
@@ -90,6 +95,13 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
   run.add_option("--max-time", o.max_time,
                  fmt::format("Seconds of measuring per cell, budget (default: {})",
                              MeasureSettings{}.max_time_s));
+  run.add_option("--repeat", o.repeat,
+                 fmt::format("Independent repetitions of every cell, 1..{}: fresh arrays and "
+                             "executor each, interleaved with the other cells' (default: 1)",
+                             kMaxRepeat));
+  run.add_option("--inject-slowdown", o.inject_slowdown,
+                 "For testing comparisons only: stretch every timed batch by this fraction of its "
+                 "time, 0..1 (default: 0; the report warns when set)");
   run.add_option("--seed", o.seed, "Seed of the round order shuffle (default: 0)");
   run.add_option("--format", o.format,
                  "Output format: table, csv, json, md, gbench (google/benchmark JSON) "
@@ -172,8 +184,8 @@ void AddCommands(CLI::App& app, Commands& c) {
       "sweep", "Measure backends over log-spaced sizes: fits, crossovers, plots");
   AddRunOptions(*c.sweep_app, c.sweep.run, false);
   AddSweepOptions(*c.sweep_app, c.sweep);
-  c.compare_app =
-      app.add_subcommand("compare", "Compare two reports: ratios, confidence, verdicts");
+  c.compare_app = app.add_subcommand(
+      "compare", "Compare two reports, or two sets of runs: ratios, confidence, verdicts");
   AddCompareOptions(*c.compare_app, c.compare);
   c.summary_app = app.add_subcommand(
       "summary", "Many machines' saved reports as one matrix: the best backend per level");
@@ -192,6 +204,18 @@ std::vector<std::string> Arguments(int argc, char** argv) {
   return args;
 }
 
+// `compare A1 A2 -- B1 B2`: the arguments after "--" are B's reports, taken out of `reversed` (the
+// arguments in reverse, as Arguments gives them) before CLI11 sees them; nullopt without "--".
+std::optional<std::vector<std::string>> SplitCompareSides(std::vector<std::string>& reversed) {
+  if (reversed.empty() || reversed.back() != "compare") return std::nullopt;
+  const auto separator = std::find(reversed.begin(), reversed.end(), "--");
+  if (separator == reversed.end()) return std::nullopt;
+  std::vector<std::string> b(reversed.begin(), separator);
+  std::reverse(b.begin(), b.end());
+  reversed.erase(reversed.begin(), separator + 1);
+  return b;
+}
+
 // The parsed command, run.
 int RunChosen(const Commands& c, int argc, char** argv) {
   if (*c.list) return ListBackends(c.list->count("--details") > 0);
@@ -206,9 +230,10 @@ int RunChosen(const Commands& c, int argc, char** argv) {
 }
 
 // Parses and runs the command; what it throws becomes its exit code.
-int Dispatch(CLI::App& app, const Commands& c, int argc, char** argv) {
+int Dispatch(CLI::App& app, Commands& c, int argc, char** argv) {
   try {
     std::vector<std::string> args = Arguments(argc, argv);
+    c.compare.b_side = SplitCompareSides(args);
     app.parse(args);
     return RunChosen(c, argc, argv);
   } catch (const CLI::CallForHelp& e) {

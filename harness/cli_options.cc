@@ -132,7 +132,19 @@ MeasureSettings ResolveMeasure(const RawRunOptions& o) {
     throw UsageError(
         fmt::format("--min-time {}: must be > 0 and at most {} s", o.min_time, kMaxMinTimeS));
   if (!(o.max_time > 0)) throw UsageError(fmt::format("--max-time {}: must be > 0", o.max_time));
+  if (o.repeat < 1 || o.repeat > kMaxRepeat)
+    throw UsageError(fmt::format("--repeat {}: must be 1..{}", o.repeat, kMaxRepeat));
+  if (static_cast<std::size_t>(o.samples) * static_cast<std::size_t>(o.repeat) >
+      kMaxSamplesPerSeries)
+    throw UsageError(
+        fmt::format("--samples {} x --repeat {}: at most {} samples per cell (what a "
+                    "report may hold)",
+                    o.samples, o.repeat, kMaxSamplesPerSeries));
+  if (!(o.inject_slowdown >= 0 && o.inject_slowdown <= 1))
+    throw UsageError(fmt::format("--inject-slowdown {}: must be 0..1", o.inject_slowdown));
   MeasureSettings m;
+  m.repeat = o.repeat;
+  m.injected_slowdown = o.inject_slowdown;
   m.samples = o.samples;
   m.min_time_s = o.min_time;
   m.max_time_s = o.max_time;
@@ -197,8 +209,19 @@ RunCommand RawSweepOptions::Resolve() const {
 
 CompareCommand RawCompareOptions::Resolve() const {
   CompareCommand c;
-  c.a = a;
-  c.b = b;
+  if (b_side) {
+    if (reports.empty() || b_side->empty())
+      throw UsageError("compare A... -- B...: give at least one report on each side of --");
+    c.a = reports;
+    c.b = *b_side;
+  } else if (reports.size() == 2) {
+    c.a = {reports[0]};
+    c.b = {reports[1]};
+  } else {
+    throw UsageError(
+        fmt::format("compare takes two reports (A B), or several a side as A1 A2 -- B1 B2; got {}",
+                    reports.size()));
+  }
   if (match == "size")
     c.options.match = MatchBy::kSize;
   else if (match == "level")

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@ namespace sqb {
 
 // A sample of 100 s of 1 ns calls is 1e11 calls, within what a report may hold (2^40).
 inline constexpr double kMaxMinTimeS = 100;
+inline constexpr int kMaxRepeat = 100;
 
 // `run` and `scaling`: list-valued options as given, once or repeated, before splitting at commas.
 struct RawRunOptions {
@@ -22,6 +24,8 @@ struct RawRunOptions {
   int samples = MeasureSettings{}.samples;
   double min_time = MeasureSettings{}.min_time_s;
   double max_time = MeasureSettings{}.max_time_s;
+  int repeat = MeasureSettings{}.repeat;
+  double inject_slowdown = 0;
   std::uint64_t seed = 0;
   std::string format = "table";
   std::string out;
@@ -48,7 +52,11 @@ struct RawSweepOptions {
 };
 
 struct RawCompareOptions {
-  std::string a, b, match, format = "table", out;
+  // `compare A B`, or `compare A... -- B...`: the reports (files or folders) before the "--" are
+  // A's, those after it (`b_side`, split off before parsing) B's.
+  std::vector<std::string> reports;
+  std::optional<std::vector<std::string>> b_side;
+  std::string match, format = "table", out;
   double threshold = CompareOptions{}.threshold;
   bool fail_on_regression = false;
   bool details = false;

@@ -1,5 +1,6 @@
-// Comparing two reports: cells matched by every parameter, ratio with a bootstrap CI, Mann-Whitney
-// U with Benjamini-Hochberg over all cells, and a verdict a CI pipeline can gate on.
+// Comparing two reports: cells matched by every parameter; with repetitions on both sides, Welch's
+// t on the log medians of the repetitions, else a rank test on the samples held to the level's
+// A/A noise floor; Benjamini-Hochberg over all cells, and a verdict a CI pipeline can gate on.
 #include "harness/compare.h"
 
 #include <fmt/format.h>
@@ -7,14 +8,20 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "harness/cell_key.h"
+#include "harness/welch_test.h"
 
 namespace sqb {
 namespace {
 
 constexpr std::size_t kMinSamplesForVerdict = 9;
+// The largest factor by which a cell moved between the one-repetition A/A pairs of
+// docs/aa-study.md (max(B/A, A/B) - 1, two studies), per level, rounded up to 5%.
+constexpr double kNoiseFloorL1 = 0.90, kNoiseFloorL2 = 0.85, kNoiseFloorL3 = 1.00,
+                 kNoiseFloorDram = 1.25;
 
 // Fingerprint fields that differ between any two runs on one machine: not evidence of a
 // different setup, so listed apart from the like-for-like warnings.
@@ -72,6 +79,16 @@ void CompareFingerprints(const Report& a, const Report& b, Comparison* out) {
       out->not_like_for_like.push_back(fmt::format("not like-for-like: {}: {} -> {}", key, va, vb));
     }
   }
+  // A setting that changes what is measured, not only how long.
+  const auto setting = [](const Report& r, std::string_view key) {
+    for (const auto& [k, v] : r.settings)
+      if (k == key) return v;
+    return std::string("0");
+  };
+  if (const std::string sa = setting(a, "inject_slowdown"), sb = setting(b, "inject_slowdown");
+      sa != sb)
+    out->not_like_for_like.push_back(
+        fmt::format("not like-for-like: --inject-slowdown {} -> {}", sa, sb));
   if (!volatile_fields.empty())
     out->not_like_for_like.push_back(
         fmt::format("differ as between any two runs: {}", fmt::join(volatile_fields, ", ")));
@@ -90,14 +107,49 @@ std::vector<double> SecondsPerByte(const CellRecord& c) {
   return out;
 }
 
-// Throughput ratio B/A: the ratio A/B of seconds per byte, bootstrapped from the raw samples.
-// The bootstrap runs on seconds and the ratio is scaled by the bytes after: seconds per byte of
-// a tiny time underflow to 0, and 0 / 0 would put NaN among the ratios it sorts.
+// The repetitions' sample counts: one of all samples where the record does not split them (or
+// its split does not add up, which the report reader refuses).
+std::vector<std::size_t> Repetitions(const CellRecord& c) {
+  std::size_t sum = 0;
+  for (std::size_t n : c.repetitions) sum += n;
+  if (c.repetitions.empty() || sum != c.wall.samples.size()) return {c.wall.samples.size()};
+  return c.repetitions;
+}
+
+// log(median seconds per byte) of each repetition.
+std::vector<double> LogRepetitionMedians(const CellRecord& c) {
+  std::vector<double> out;
+  const double log_bytes = std::log(BytesPerCall(c.params));
+  std::size_t first = 0;
+  for (std::size_t n : Repetitions(c)) {
+    std::vector<double> rep(c.wall.samples.begin() + static_cast<std::ptrdiff_t>(first),
+                            c.wall.samples.begin() + static_cast<std::ptrdiff_t>(first + n));
+    std::sort(rep.begin(), rep.end());
+    const double median = n % 2 ? rep[n / 2] : std::midpoint(rep[n / 2 - 1], rep[n / 2]);
+    out.push_back(std::log(median) - log_bytes);
+    first += n;
+  }
+  return out;
+}
+
+// Throughput ratio B/A = A/B of seconds per byte. Between repetitions: exp of Welch's difference
+// of their mean log medians, and of its CI. Within one run: bootstrapped from the raw samples, on
+// seconds scaled by the bytes after (seconds per byte of a tiny time underflow to 0, and 0 / 0
+// would put NaN among the ratios it sorts).
 void Measure(const CompareOptions& o, const CellRecord& a, const CellRecord& b, CellComparison* c) {
   c->gbps_a = GigabytesPerSecond(a.params, a.wall.stats.median);
   c->gbps_b = GigabytesPerSecond(b.params, b.wall.stats.median);
   c->samples_a = a.wall.samples.size();
   c->samples_b = b.wall.samples.size();
+  c->repetitions_a = Repetitions(a).size();
+  c->repetitions_b = Repetitions(b).size();
+  c->between_repetitions = c->repetitions_a >= 2 && c->repetitions_b >= 2;
+  if (c->between_repetitions) {
+    const WelchResult w = WelchTest(LogRepetitionMedians(a), LogRepetitionMedians(b));
+    c->ratio = {std::exp(w.difference), std::exp(w.low), std::exp(w.high)};
+    c->p = w.p;
+    return;
+  }
   RatioInterval r = BootstrapMedianRatio(b.wall.samples, a.wall.samples, o.resamples, o.seed);
   const double bytes_b_over_a = BytesPerCall(b.params) / BytesPerCall(a.params);
   for (double* x : {&r.ratio, &r.low, &r.high}) *x *= bytes_b_over_a;
@@ -113,13 +165,26 @@ void Decide(const CompareOptions& o, std::vector<CellComparison>& cells) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     CellComparison& c = cells[i];
     c.q = q[i];
-    if (c.samples_a < kMinSamplesForVerdict || c.samples_b < kMinSamplesForVerdict) {
+    if (!c.between_repetitions &&
+        (c.samples_a < kMinSamplesForVerdict || c.samples_b < kMinSamplesForVerdict)) {
       c.reason = fmt::format("fewer than {} samples", kMinSamplesForVerdict);
       continue;
     }
     if (!significant[i]) continue;
-    if (c.ratio.low > 1 + o.threshold) c.verdict = Verdict::kFaster;
-    if (c.ratio.high < 1 - o.threshold) c.verdict = Verdict::kSlower;
+    // Between repetitions: significant, and estimated beyond the threshold. Within one run:
+    // the whole CI beyond it, as the samples understate how far a rerun moves.
+    Verdict v = Verdict::kWithinNoise;
+    const double low = c.between_repetitions ? c.ratio.ratio : c.ratio.low;
+    const double high = c.between_repetitions ? c.ratio.ratio : c.ratio.high;
+    if (low > 1 + o.threshold) v = Verdict::kFaster;
+    if (high < 1 - o.threshold) v = Verdict::kSlower;
+    const double floor = 1 + NoiseFloor(c.level);
+    const bool beyond_floor = c.ratio.ratio > floor || c.ratio.ratio < 1 / floor;
+    if (v != Verdict::kWithinNoise && !c.between_repetitions && !beyond_floor) {
+      c.reason = fmt::format("one repetition: within the level's noise floor x{:.2f}", floor);
+      continue;
+    }
+    c.verdict = v;
   }
 }
 
@@ -229,6 +294,13 @@ void SummarizeLevels(Comparison* out) {
 }
 
 }  // namespace
+
+double NoiseFloor(const std::string& level) {
+  if (level == "L1") return kNoiseFloorL1;
+  if (level == "L1+" || level == "L2") return kNoiseFloorL2;
+  if (level == "L2+" || level == "L3") return kNoiseFloorL3;
+  return kNoiseFloorDram;
+}
 
 std::string_view Name(Verdict v) {
   switch (v) {

@@ -1,5 +1,6 @@
-// Comparing two reports: cells matched by every parameter, ratio with a bootstrap CI, Mann-Whitney
-// U with Benjamini-Hochberg over all cells, and a verdict a CI pipeline can gate on.
+// Comparing two reports: cells matched by every parameter; with repetitions on both sides, Welch's
+// t on the log medians of the repetitions, else a rank test on the samples held to the level's
+// A/A noise floor; Benjamini-Hochberg over all cells, and a verdict a CI pipeline can gate on.
 #pragma once
 
 #include <optional>
@@ -35,14 +36,25 @@ struct CompareError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The A/A noise floor of a level, f: a cell of one-repetition reports of the same binary moved by
+// up to a factor 1 + f (B/A or A/B) on the reference machine (docs/aa-study.md). With one
+// repetition on a side, a cell is faster or slower only beyond it. "L2+" counts as L3, "L3+" as
+// DRAM.
+double NoiseFloor(const std::string& level);
+
 struct CellComparison {
   std::string key;      // "openmp f32 3Ki threads=2 bind=cores" (+ knobs, offset)
   std::string backend;  // as named, variant included: "openmp+highway@avx2"
   std::string level;
   double gbps_a = 0, gbps_b = 0;  // medians
   std::size_t samples_a = 0, samples_b = 0;
-  RatioInterval ratio{};  // throughput B / A with its bootstrap CI
-  double p = 1;           // Mann-Whitney U, two-sided, on the raw samples
+  std::size_t repetitions_a = 0, repetitions_b = 0;
+  // Both sides have >= 2 repetitions: ratio, CI and p come from Welch's t on the log medians of
+  // the repetitions. Else from the samples (a bootstrap CI, Mann-Whitney U), and the verdict
+  // also needs the ratio beyond the level's noise floor.
+  bool between_repetitions = false;
+  RatioInterval ratio{};  // throughput B / A with its 95% CI
+  double p = 1;           // two-sided
   double q = 1;           // Benjamini-Hochberg adjusted p
   Verdict verdict = Verdict::kWithinNoise;
   std::string reason;  // why "within noise" when it is not the statistics (e.g. too few samples)

@@ -1,14 +1,16 @@
-// `squarebench compare A.json B.json`: what changed between two reports, and whether CI may pass.
+// `squarebench compare A B` or `compare A1 A2 -- B1 B2`: what changed between two sides, each one
+// report or several (files or folders) read as repetitions, and whether CI may pass.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "harness/compare.h"
 
 namespace sqb {
 
 struct CompareCommand {
-  std::string a, b;
+  std::vector<std::string> a, b;  // files and folders (every *.json under it), per side
   CompareOptions options;
   Format format = Format::kTable;
   std::string out;  // "" = stdout

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -31,13 +32,40 @@ std::string SummaryLine(const LevelSummary& s) {
   return fmt::format("{}: geometric mean B/A {:.3f}; {}", s.level, s.geomean, Counts(s));
 }
 
+// "5" or "3..5": the repetitions per cell on one side.
+std::string RepetitionRange(const Comparison& c, std::size_t CellComparison::*side) {
+  std::size_t low = std::numeric_limits<std::size_t>::max(), high = 0;
+  for (const auto& cell : c.cells) {
+    low = std::min(low, cell.*side);
+    high = std::max(high, cell.*side);
+  }
+  return low == high ? fmt::format("{}", low) : fmt::format("{}..{}", low, high);
+}
+
 std::string Header(const Comparison& c) {
   std::string text = fmt::format("A = {}\nB = {}\nmatching by {}: {}\n", c.path_a, c.path_b,
                                  MatchName(c.match), c.match_reason);
-  text += fmt::format(
-      "verdict rule: BH-adjusted Mann-Whitney p <= {:.2f}, the whole 95% bootstrap CI of B/A "
-      "beyond 1 +- {:.3f}, and >= 9 samples on each side; B/A > 1 means B is faster\n",
-      c.options.fdr, c.options.threshold);
+  const auto between = [](const CellComparison& x) { return x.between_repetitions; };
+  const bool any_between = std::any_of(c.cells.begin(), c.cells.end(), between);
+  const bool all_between = std::all_of(c.cells.begin(), c.cells.end(), between);
+  text += fmt::format("repetitions per cell: A {}, B {}\n",
+                      RepetitionRange(c, &CellComparison::repetitions_a),
+                      RepetitionRange(c, &CellComparison::repetitions_b));
+  if (any_between)
+    text += fmt::format(
+        "verdict rule: Welch's t on the log medians of a cell's repetitions (a report's own, or "
+        "one per report where a side has several), BH-adjusted p <= {:.2f}, and B/A beyond 1 +- "
+        "{:.3f}; B/A > 1 means B is faster\n",
+        c.options.fdr, c.options.threshold);
+  if (!all_between)
+    text += fmt::format(
+        "{}one repetition on a side: no run-to-run variation measured, so a cell is faster or "
+        "slower only beyond its level's A/A noise floor (a factor of L1 {:.2f}, L2 {:.2f}, L3 "
+        "{:.2f}, DRAM {:.2f}: docs/aa-study.md), with BH-adjusted Mann-Whitney p <= {:.2f} on the "
+        "samples, the whole 95% bootstrap CI of B/A beyond 1 +- {:.3f} and >= 9 samples a side; "
+        "repeat the runs (several reports a side, or --repeat) for a real test\n",
+        any_between ? "cells with " : "verdict rule: ", 1 + NoiseFloor("L1"), 1 + NoiseFloor("L2"),
+        1 + NoiseFloor("L3"), 1 + NoiseFloor("DRAM"), c.options.fdr, c.options.threshold);
   return text;
 }
 
@@ -154,19 +182,23 @@ std::string RenderJson(const Comparison& c) {
   j["not_like_for_like"] = c.not_like_for_like;
   j["cells"] = nlohmann::ordered_json::array();
   for (const auto& cell : c.cells) {
-    j["cells"].push_back({{"cell", cell.key},
-                          {"level", cell.level},
-                          {"a_gbps_median", cell.gbps_a},
-                          {"b_gbps_median", cell.gbps_b},
-                          {"a_samples", cell.samples_a},
-                          {"b_samples", cell.samples_b},
-                          {"ratio", cell.ratio.ratio},
-                          {"ratio_ci_low", cell.ratio.low},
-                          {"ratio_ci_high", cell.ratio.high},
-                          {"p", cell.p},
-                          {"q", cell.q},
-                          {"verdict", Name(cell.verdict)},
-                          {"reason", cell.reason}});
+    j["cells"].push_back(
+        {{"cell", cell.key},
+         {"level", cell.level},
+         {"a_gbps_median", cell.gbps_a},
+         {"b_gbps_median", cell.gbps_b},
+         {"a_samples", cell.samples_a},
+         {"b_samples", cell.samples_b},
+         {"a_repetitions", cell.repetitions_a},
+         {"b_repetitions", cell.repetitions_b},
+         {"test", cell.between_repetitions ? "welch-repetitions" : "mann-whitney-samples"},
+         {"ratio", cell.ratio.ratio},
+         {"ratio_ci_low", cell.ratio.low},
+         {"ratio_ci_high", cell.ratio.high},
+         {"p", cell.p},
+         {"q", cell.q},
+         {"verdict", Name(cell.verdict)},
+         {"reason", cell.reason}});
   }
   j["summary"] = nlohmann::ordered_json::array();
   for (const auto& s : c.levels)

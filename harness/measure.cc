@@ -34,14 +34,15 @@ struct Slot {
   const PlannedCell* planned = nullptr;
   std::unique_ptr<Cell> cell;
   CellRecord record;
-  std::uint64_t calls = 1;  // per sample
-  int target_samples = kMinSamples;
+  std::uint64_t calls = 1;           // per sample
+  int target_samples = kMinSamples;  // per repetition
+  std::size_t repetition_start = 0;  // the index of this repetition's first sample
+  int repeat = 1;
   int busy_waits = 0;          // samples taken while other threads were still busy
   bool beyond_caches = false;  // working set > 2x the last-level cache and calls >= 10 ms
   bool live() const { return cell != nullptr && record.status == CellStatus::kOk; }
-  bool done() const {
-    return !live() || static_cast<int>(record.wall.samples.size()) >= target_samples;
-  }
+  std::size_t taken() const { return record.wall.samples.size() - repetition_start; }
+  bool done() const { return !live() || static_cast<int>(taken()) >= target_samples; }
 };
 
 void Fail(Slot& s, CellStatus status, const std::string& stage, const std::string& what) {
@@ -82,10 +83,17 @@ void Setup(Slot& s) {
   }
 }
 
-// The seconds `calls` calls take, as every process the cell spans agrees (outside the timing).
-double TimeCalls(Cell& cell, std::uint64_t calls) {
+// The seconds `calls` calls take, as every process the cell spans agrees (outside the timing);
+// with a slowdown injected, the batch spins on the clock for that fraction of its time more.
+double TimeCalls(Cell& cell, std::uint64_t calls, double slowdown) {
   const auto t0 = Clock::now();
   for (std::uint64_t i = 0; i < calls; ++i) cell.Run();
+  if (slowdown > 0) {
+    const auto end = Clock::now();
+    const auto until = end + (end - t0) * slowdown;
+    while (Clock::now() < until) {
+    }
+  }
   return cell.AgreeOnSample(SecondsBetween(t0, Clock::now()));
 }
 
@@ -96,12 +104,12 @@ void Calibrate(Slot& s, const MeasureSettings& m) {
   WaitUntilOtherThreadsIdle(kMaxIdleWaitS);
   double per_call = 0;
   Guarded(s, "run", [&] {
-    per_call = TimeCalls(*s.cell, 1);  // first call: also the cold-start warm-up
+    per_call = TimeCalls(*s.cell, 1, m.injected_slowdown);  // also the cold-start warm-up
     s.calls = 1;
     for (int i = 0; i < 3 && per_call * static_cast<double>(s.calls) < min_sample; ++i) {
       const double want = min_sample / std::max(per_call, 1e-9);
       s.calls = std::max<std::uint64_t>(s.calls, static_cast<std::uint64_t>(std::ceil(want * 1.1)));
-      per_call = TimeCalls(*s.cell, s.calls) / static_cast<double>(s.calls);
+      per_call = TimeCalls(*s.cell, s.calls, m.injected_slowdown) / static_cast<double>(s.calls);
     }
   });
   if (!s.live()) return;
@@ -116,7 +124,14 @@ void Calibrate(Slot& s, const MeasureSettings& m) {
   s.target_samples = std::clamp(affordable, kMinSamples, std::max(kMinSamples, m.samples));
 }
 
-void TakeSample(Slot& s) {
+// A later repetition keeps the first one's calls per sample and sample target: one cold call.
+void Rewarm(Slot& s) {
+  WaitUntilOtherThreadsIdle(kMaxIdleWaitS);
+  Guarded(s, "run", [&] { s.cell->Run(); });
+  if (s.live()) s.cell->TakeKernelSeconds();
+}
+
+void TakeSample(Slot& s, double slowdown) {
   if (!WaitUntilOtherThreadsIdle(kMaxIdleWaitS)) ++s.busy_waits;
   double seconds = 0, kernel_seconds = 0;
   Guarded(s, "run", [&] {
@@ -130,7 +145,7 @@ void TakeSample(Slot& s) {
       while (SecondsBetween(w0, Clock::now()) < kWarmupS);
     }
     s.cell->TakeKernelSeconds();
-    seconds = TimeCalls(*s.cell, s.calls);
+    seconds = TimeCalls(*s.cell, s.calls, slowdown);
     kernel_seconds = s.cell->TakeKernelSeconds();
   });
   if (!s.live()) return;
@@ -147,8 +162,10 @@ void TakeSample(Slot& s) {
 void FlagMissingThreads(Slot& s) {
   const std::optional<Participation> ran = s.cell->LastParticipation();
   const int asked = s.planned->params.threads;
-  if (ran && ran->threads < asked)
-    s.record.flags.push_back(fmt::format("ran on {} of {} threads", ran->threads, asked));
+  if (!ran || ran->threads >= asked) return;
+  const std::string flag = fmt::format("ran on {} of {} threads", ran->threads, asked);
+  auto& flags = s.record.flags;
+  if (std::find(flags.begin(), flags.end(), flag) == flags.end()) flags.push_back(flag);
 }
 
 void Verify(Slot& s) {
@@ -176,8 +193,9 @@ void Finish(Slot& s) {
         fmt::format("unstable: median/best {:.2f} > {:.2f}", st.median / st.best, kUnstableRatio));
   if (st.outliers > 0)
     r.flags.push_back(fmt::format("{} outlier(s): modified z-score > 10", st.outliers));
-  if (static_cast<int>(taken) < s.target_samples)
-    r.flags.push_back(fmt::format("incomplete: {} of {} samples", taken, s.target_samples));
+  const std::size_t wanted =
+      static_cast<std::size_t>(s.target_samples) * static_cast<std::size_t>(s.repeat);
+  if (taken < wanted) r.flags.push_back(fmt::format("incomplete: {} of {} samples", taken, wanted));
   if (s.busy_waits > 0)
     r.flags.push_back(
         fmt::format("{} sample(s) started while other threads were still busy", s.busy_waits));
@@ -191,14 +209,19 @@ std::string Describe(const SizeGroup& g) {
                          : std::string());
 }
 
-// Measures the slots in [first, last) together: calibrate, then shuffled rounds until each has its
-// samples. Returns false when stopped.
+// Measures one repetition of the slots in [first, last) together: calibrate (the first) or warm
+// up (later ones), then shuffled rounds until each has its samples. Returns false when stopped.
 bool MeasureTogether(std::vector<Slot>& slots, std::size_t first, std::size_t last,
-                     const MeasureSettings& m, const std::atomic<bool>& stop,
+                     const MeasureSettings& m, bool first_repetition, const std::atomic<bool>& stop,
                      std::mt19937_64& rng) {
   for (std::size_t i = first; i < last; ++i) {
     if (stop) return false;
-    if (slots[i].live()) Calibrate(slots[i], m);
+    if (!slots[i].live()) continue;
+    if (first_repetition) {
+      Calibrate(slots[i], m);
+    } else {
+      Rewarm(slots[i]);
+    }
   }
   std::vector<std::size_t> order;
   for (;;) {
@@ -209,7 +232,7 @@ bool MeasureTogether(std::vector<Slot>& slots, std::size_t first, std::size_t la
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t i : order) {
       if (stop) return false;
-      TakeSample(slots[i]);
+      TakeSample(slots[i], m.injected_slowdown);
     }
   }
 }
@@ -253,8 +276,9 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
     const double elapsed = SecondsBetween(start, Clock::now());
     MeasureSettings m = settings;
     if (settings.deadline_s > 0) {
-      m.max_time_s = std::min(settings.max_time_s,
-                              CellBudget(plan, gi, settings.deadline_s - elapsed, settings));
+      // Per repetition: each repetition of a cell gets an equal share of its budget.
+      const double left = (settings.deadline_s - elapsed) / std::max(1, settings.repeat);
+      m.max_time_s = std::min(settings.max_time_s, CellBudget(plan, gi, left, settings));
       use.min_cell_budget_s =
           gi == 0 ? m.max_time_s : std::min(use.min_cell_budget_s, m.max_time_s);
       use.max_cell_budget_s = std::max(use.max_cell_budget_s, m.max_time_s);
@@ -279,29 +303,40 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
       slots[i].record.level = g.cells[i].level;
       slots[i].record.ceiling_set = g.cells[i].ceiling_set;
       slots[i].record.on_device = g.cells[i].backend->variant_is_device;
+      slots[i].repeat = m.repeat;
     }
-    // Every cell of a batch set up, then rounds over the batch; batches one after another.
+    // Per batch and repetition: every cell of the batch set up afresh, rounds over the batch, each
+    // cell verified and released; repetitions, then batches, one after another.
     const std::size_t step = std::max<std::size_t>(1, g.cells_at_once);
     for (std::size_t first = 0; first < slots.size(); first += step) {
       const std::size_t last = std::min(slots.size(), first + step);
-      for (std::size_t i = first; i < last; ++i) {
-        if (stop) completed = false;
-        if (completed) Setup(slots[i]);
+      for (int rep = 0; rep < m.repeat; ++rep) {
+        for (std::size_t i = first; i < last; ++i) {
+          Slot& s = slots[i];
+          s.repetition_start = s.record.wall.samples.size();
+          if (stop) completed = false;
+          if (completed && s.record.status == CellStatus::kOk) Setup(s);
+        }
+        if (completed && !MeasureTogether(slots, first, last, m, rep == 0, stop, rng))
+          completed = false;
+        for (std::size_t i = first; i < last; ++i) {
+          Slot& s = slots[i];
+          if (s.live() && s.taken() > 0) {
+            s.record.repetitions.push_back(s.taken());
+            s.record.events = s.cell->Events();
+            FlagMissingThreads(s);
+            Verify(s);
+          }
+          s.cell.reset();
+        }
       }
-      if (completed && !MeasureTogether(slots, first, last, m, stop, rng)) completed = false;
       for (std::size_t i = first; i < last; ++i) {
         Slot& s = slots[i];
-        if (s.live() && !s.record.wall.samples.empty()) {
-          s.record.events = s.cell->Events();
-          FlagMissingThreads(s);
-          Verify(s);
-        }
         Finish(s);
         if (s.record.status == CellStatus::kOk && s.record.wall.samples.empty()) {
           s.record.status = CellStatus::kSkipped;
           s.record.message = "not measured: run interrupted";
         }
-        s.cell.reset();
       }
     }
     for (auto& s : slots) cells->push_back(std::move(s.record));

@@ -17,7 +17,7 @@ struct MeasureSettings {
   int samples = 25;          // target per cell; never fewer than kMinSamples
   double min_time_s = 2e-3;  // a sample (batch of calls) lasts at least this, and >= 1000x timer
                              // resolution
-  double max_time_s = 1.0;   // per-cell budget; cuts samples toward kMinSamples, never below
+  double max_time_s = 1.0;   // per cell and repetition; cuts samples toward kMinSamples, not below
   std::uint64_t seed = 1;    // round order shuffling
   // Bytes of the last-level cache: a cell whose working set is over twice this, with calls of
   // >= 10 ms, gets no warm-up call before a sample (nothing to warm). 0 = unknown: always warm.
@@ -26,6 +26,12 @@ struct MeasureSettings {
   // per-cell budget (max_time_s) is cut to what the rest of the plan can afford; never below
   // kMinSamples samples, so a tight deadline can still be overrun.
   double deadline_s = 0;
+  // Independent repetitions of every cell: each a fresh cell (new arrays, first-touched again,
+  // a new executor) measured in rounds with the others' same repetition, one after another.
+  int repeat = 1;
+  // For testing comparisons only: every timed batch of calls is stretched by this fraction of its
+  // own time (0.1: 10% slower), spinning on the clock inside the timed region.
+  double injected_slowdown = 0;
 };
 inline constexpr int kMinSamples = 9;
 

@@ -43,6 +43,9 @@ struct CellRecord {
   std::string placement;  // where it ran, e.g. "cpus 0,1"
   std::string summary;    // what ran, as resolved, e.g. "AVX3 x16, streaming stores"
   std::uint64_t calls_per_sample = 0;
+  // Samples per repetition, in the order taken: wall (and kernel_only) samples are these runs of
+  // consecutive samples. Their sum is the number of samples; empty when none were taken.
+  std::vector<std::size_t> repetitions;
   Timing wall;                        // end-to-end, timed by the harness
   std::optional<Timing> kernel_only;  // device-side, reported by device backends
   std::vector<EventCount> events;     // counted by the backend per call, e.g. coroutine switches

@@ -84,6 +84,10 @@ Json CellJson(const Report& r, const CellRecord& c) {
   j["placement"] = c.placement;
   j["summary"] = c.summary;
   j["calls_per_sample"] = c.calls_per_sample;
+  // A record that does not split its samples holds one repetition of them.
+  j["repetitions"] = c.repetitions.empty() && !c.wall.samples.empty()
+                         ? std::vector<std::size_t>{c.wall.samples.size()}
+                         : c.repetitions;
   j["wall"] = TimingJson(p, c.wall);
   j["efficiency"] = EfficiencyJson(r, c, false);
   if (c.kernel_only) {

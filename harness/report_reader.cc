@@ -81,6 +81,19 @@ CellRecord ReadCell(const CheckedJson& j) {
     calls.Fail("must be >= 1 when wall.samples_s is not empty");
   if (const auto kernel_only = j.OptionalField("kernel_only"))
     c.kernel_only = ReadTiming(*kernel_only);
+  // Absent in reports of one repetition: all samples are one.
+  if (const auto repetitions = j.OptionalField("repetitions")) {
+    std::size_t sum = 0;
+    for (const CheckedJson& n : repetitions->Elements(kMaxSamplesPerSeries)) {
+      c.repetitions.push_back(n.Integer(1, kMaxSamplesPerSeries));
+      sum += c.repetitions.back();
+    }
+    if (sum != c.wall.samples.size())
+      repetitions->Fail(fmt::format("sums to {}, but wall.samples_s holds {} samples", sum,
+                                    c.wall.samples.size()));
+  } else if (!c.wall.samples.empty()) {
+    c.repetitions = {c.wall.samples.size()};
+  }
   if (const auto events = j.OptionalField("events")) {
     for (const CheckedJson& e : events->Elements())
       c.events.push_back({e.Field("name").String(), e.Field("per_call").NonNegative(),

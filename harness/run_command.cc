@@ -93,6 +93,8 @@ std::vector<std::pair<std::string, std::string>> Settings(const RunCommand& c) {
       {"samples", std::to_string(c.measure.samples)},
       {"min_time_s", fmt::format("{}", c.measure.min_time_s)},
       {"max_time_s", fmt::format("{}", c.measure.max_time_s)},
+      {"repeat", std::to_string(c.measure.repeat)},
+      {"inject_slowdown", fmt::format("{}", c.measure.injected_slowdown)},
       {"seed", std::to_string(c.measure.seed)},
   };
 }
@@ -196,6 +198,10 @@ Report StartReport(const RunCommand& c, const Plan& plan, std::time_t started) {
   report.environment = RuntimeEnvironment(used);
   report.settings = Settings(c);
   report.fingerprint = CollectFingerprint(used);
+  if (c.measure.injected_slowdown > 0)
+    report.fingerprint.warnings.push_back(fmt::format(
+        "slowed on purpose: every timed batch stretched by {:.0f}% (--inject-slowdown {})",
+        100 * c.measure.injected_slowdown, c.measure.injected_slowdown));
   report.notes = plan.notes;
   report.cells = plan.skipped;
   return report;

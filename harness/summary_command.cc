@@ -4,20 +4,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <sstream>
-#include <system_error>
 #include <tuple>
 
 #include "harness/cli.h"
+#include "harness/merge_reports.h"
 #include "harness/plan.h"
-#include "harness/report_reader.h"
+#include "harness/report_inputs.h"
 
 namespace sqb {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::string_view kMissing = "-";
 // Every level a report may name, smallest first.
@@ -25,40 +22,17 @@ constexpr std::string_view kLevelOrder[] = {"L1", "L1+", "L2", "L2+", "L3", "L3+
 constexpr std::string_view kFactKeys[] = {"cpu.model", "cpu.cores", "cache.l1d",
                                           "cache.l2",  "cache.l3",  "host.name"};
 
-// Every *.json under `dir`, recursively, sorted. Throws UsageError when the folder cannot be read.
-std::vector<std::string> JsonFilesUnder(const std::string& dir) {
-  std::vector<std::string> files;
-  std::error_code ec;
-  fs::recursive_directory_iterator it(dir, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".json" && it->is_regular_file(ec))
-      files.push_back(it->path().string());
-  }
-  if (ec) throw UsageError(fmt::format("{}: cannot read the folder: {}", dir, ec.message()));
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-SavedReport Read(const std::string& path) {
-  try {
-    return {path, ReadReport(path)};
-  } catch (const ReportError& e) {
-    throw UsageError(e.what());
-  }
-}
-
 // A file is taken as given; a folder contributes each machine's latest complete default run.
 std::vector<SavedReport> ReadInputs(std::vector<std::string> inputs) {
   if (inputs.empty()) inputs.push_back("results");
   std::vector<SavedReport> reports;
   for (const std::string& input : inputs) {
-    std::error_code ec;
-    if (!fs::is_directory(input, ec)) {
-      reports.push_back(Read(input));
+    if (!IsFolder(input)) {
+      reports.push_back(ReadSavedReport(input));
       continue;
     }
     std::vector<SavedReport> found;
-    for (const std::string& file : JsonFilesUnder(input)) found.push_back(Read(file));
+    for (const std::string& file : JsonFilesUnder(input)) found.push_back(ReadSavedReport(file));
     if (found.empty()) throw UsageError(input + ": no report (*.json) in this folder");
     found = LatestDefaultRuns(std::move(found));
     if (found.empty())
@@ -112,6 +86,34 @@ std::string Label(const MachineFacts& f) {
   return fmt::format("{} ({} {}c {}/{}/{})", Fact(f, "host.name"), ShortCpu(Fact(f, "cpu.model")),
                      cores == kMissing ? "?" : cores, ShortBytes(Fact(f, "cache.l1d")),
                      ShortBytes(Fact(f, "cache.l2")), ShortBytes(Fact(f, "cache.l3")));
+}
+
+// Reports of one machine (equal FactsOf) merged into one, as repetitions of one run, in the
+// order of the machines' first appearance; the path names every report merged.
+std::vector<SavedReport> MergeByMachine(std::vector<SavedReport> reports) {
+  std::vector<std::pair<MachineFacts, std::vector<SavedReport>>> machines;
+  for (SavedReport& r : reports) {
+    MachineFacts facts = FactsOf(r.report);
+    auto it = std::find_if(machines.begin(), machines.end(),
+                           [&](const auto& m) { return m.first == facts; });
+    if (it == machines.end()) it = machines.insert(machines.end(), {std::move(facts), {}});
+    it->second.push_back(std::move(r));
+  }
+  std::vector<SavedReport> out;
+  for (auto& [facts, group] : machines) {
+    if (group.size() == 1) {
+      out.push_back(std::move(group.front()));
+      continue;
+    }
+    std::vector<Report> same;
+    std::vector<std::string> paths;
+    for (SavedReport& r : group) {
+      same.push_back(std::move(r.report));
+      paths.push_back(r.path);
+    }
+    out.push_back({fmt::format("{}", fmt::join(paths, " + ")), MergeReports(same)});
+  }
+  return out;
 }
 
 std::size_t LevelRank(const std::string& level) {
@@ -196,7 +198,7 @@ int SummarizeReports(const SummaryCommand& command) {
   if (!format || *format == Format::kGbench)
     throw UsageError(
         fmt::format("unknown format '{}' (valid: table, md, json, csv)", command.format));
-  const std::vector<SavedReport> reports = ReadInputs(command.inputs);
+  const std::vector<SavedReport> reports = MergeByMachine(ReadInputs(command.inputs));
   WriteResult(command.out, RenderSummary(BuildSummary(reports), *format));
   return kExitOk;
 }

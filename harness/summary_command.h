@@ -8,6 +8,7 @@
 
 #include "harness/efficiency.h"
 #include "harness/record.h"
+#include "harness/report_inputs.h"
 #include "harness/reporters.h"
 
 namespace sqb {
@@ -23,12 +24,6 @@ struct SummaryCommand {
 // folder nor a readable report, or a folder that holds no complete default-run report; OutputError
 // when the result cannot be written.
 int SummarizeReports(const SummaryCommand& command);
-
-// A report as read, with the path it was read from.
-struct SavedReport {
-  std::string path;
-  Report report;
-};
 
 // The machine a report ran on, as far as the summary tells machines apart: CPU model, cores, the
 // l1d/l2/l3 caches and the host name, in that order ("-" where the report lacks one).

@@ -1,5 +1,6 @@
 // compare through the real binary: a report against itself, a slower copy and the gate, the
 // changed-cells view, malformed input, and the google/benchmark format.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include "tests/cli_fixture.h"
 
 namespace {
+
+namespace fs = std::filesystem;
 
 using sqb::testing::Slurp;
 using Result = sqb::testing::BinaryResult;
@@ -25,16 +28,21 @@ class CompareCliTest : public CliTest {
     report_ = (dir_ / "a.json").string();
     const Result r =
         Run({"run", "--backends", "serial,openmp", "--sizes", "1Ki", "--max-time", "0.05",
-             "--format", "json", "--out", report_, "--no-save", "--no-ceilings"});
+             "--repeat", "3", "--format", "json", "--out", report_, "--no-save", "--no-ceilings"});
     ASSERT_EQ(r.code, 0) << r.err;
-    // Timings of a loaded test machine can be too noisy for any verdict: replace them by a fixed
-    // +-2% pattern, so the verdicts depend only on the scaling below.
     nlohmann::json j = nlohmann::json::parse(Slurp(report_));
+    ASSERT_EQ(j["cells"][0]["repetitions"].size(), 3u) << "--repeat 3";
+    // Timings of a loaded test machine can be too noisy for any verdict: replace them by three
+    // repetitions of a fixed +-2% pattern, each shifted by up to 0.5%, so that the verdicts
+    // depend only on the scaling below.
     for (auto& cell : j["cells"]) {
       const double median = cell["wall"]["stats"]["median_s"].get<double>();
       cell["wall"]["samples_s"] = nlohmann::json::array();
-      for (int i = 0; i < 15; ++i)
-        cell["wall"]["samples_s"].push_back(median * (1 + 0.02 * std::sin(1.7 * i + 0.3)));
+      for (int rep = 0; rep < 3; ++rep)
+        for (int i = 0; i < 5; ++i)
+          cell["wall"]["samples_s"].push_back(median * (1 + 0.005 * std::sin(2.3 * rep)) *
+                                              (1 + 0.02 * std::sin(1.7 * i + 0.3)));
+      cell["repetitions"] = {5, 5, 5};
     }
     Write("a.json", j.dump());
   }
@@ -100,6 +108,50 @@ TEST_F(CompareCliTest, TheTableShowsOnlyChangedCellsUnlessDetailsAreAsked) {
     EXPECT_EQ(all.code, 0) << all.err;
     EXPECT_NE(all.out.find("serial f32 1Ki "), std::string::npos) << args[0] << all.out;
     EXPECT_NE(all.out.find("within noise"), std::string::npos) << args[0] << all.out;
+  }
+}
+
+TEST_F(CompareCliTest, SeveralReportsASideAreRepetitionsOfOneRun) {
+  // Each report a run of one repetition: alone, a side has no run-to-run variation.
+  nlohmann::json j = nlohmann::json::parse(Slurp(report_));
+  std::vector<std::string> a, b;
+  for (int rep = 0; rep < 3; ++rep) {
+    nlohmann::json one = j;
+    for (auto& cell : one["cells"]) {
+      auto& samples = cell["wall"]["samples_s"];
+      samples = nlohmann::json(
+          std::vector<double>(samples.begin() + 5 * rep, samples.begin() + 5 * rep + 5));
+      cell["repetitions"] = {5};
+    }
+    a.push_back(Write(fmt::format("a{}.json", rep), one.dump()));
+    for (auto& cell : one["cells"])
+      for (auto& s : cell["wall"]["samples_s"]) s = s.get<double>() * 1.10;
+    fs::create_directories(dir_ / "b");
+    b.push_back(Write(fmt::format("b/b{}.json", rep), one.dump()));
+  }
+  const Result one = Run({"compare", a[0], b[0], "--format", "json"});
+  ASSERT_EQ(one.code, 0) << one.err;
+  for (const auto& cell : nlohmann::json::parse(one.out)["cells"]) {
+    EXPECT_EQ(cell["test"], "mann-whitney-samples");
+    EXPECT_EQ(cell["verdict"], "within noise") << "10% is within the noise floor";
+  }
+  // Options come before "--": what follows it is B's reports.
+  const Result merged = Run({"compare", "--format", "json", "--fail-on-regression", a[0], a[1],
+                             a[2], "--", (dir_ / "b").string()});
+  EXPECT_EQ(merged.code, 1) << merged.err;
+  const auto cells = nlohmann::json::parse(merged.out)["cells"];
+  ASSERT_EQ(cells.size(), 2u);
+  for (const auto& cell : cells) {
+    EXPECT_EQ(cell["a_repetitions"], 3);
+    EXPECT_EQ(cell["b_repetitions"], 3) << "the folder holds three reports";
+    EXPECT_EQ(cell["test"], "welch-repetitions");
+    EXPECT_EQ(cell["verdict"], "slower") << cell["cell"];
+  }
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {"compare", a[0]}, {"compare", a[0], a[1], a[2]}, {"compare", a[0], "--"}}) {
+    const Result r = Run(bad);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
 }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "harness/cell_key.h"
+#include "harness/merge_reports.h"
 
 namespace sqb {
 namespace {
@@ -20,25 +21,32 @@ std::vector<double> Samples(double seconds, std::size_t n, double scale = 1.0) {
   return s;
 }
 
+// `repetitions` of n samples each, repetition r's times shifted by a deterministic +-0.5%.
 CellRecord Cell(const std::string& backend, std::uint64_t elements, const std::string& level,
-                double seconds, double scale, std::size_t n = 15) {
+                double seconds, double scale, std::size_t n = 15, std::size_t repetitions = 1) {
   CellRecord c;
   c.params.backend = backend;
   c.params.elements = elements;
   c.level = level;
   c.calls_per_sample = 1;
-  c.wall.samples = Samples(seconds, n, scale);
+  for (std::size_t r = 0; r < repetitions; ++r) {
+    const double shift = repetitions == 1 ? 1 : 1 + 0.005 * std::sin(2.3 * static_cast<double>(r));
+    const std::vector<double> rep = Samples(seconds * shift, n, scale);
+    c.wall.samples.insert(c.wall.samples.end(), rep.begin(), rep.end());
+    c.repetitions.push_back(n);
+  }
   c.wall.stats = Summarize(c.wall.samples);
   return c;
 }
 
-// Three backends at two sizes; every time multiplied by `scale`.
-Report MakeReport(double scale, std::uint64_t small = 3072, std::uint64_t large = 1 << 20) {
+// Three backends at two sizes, in `repetitions` of 15 samples; every time multiplied by `scale`.
+Report MakeReport(double scale, std::uint64_t small = 3072, std::uint64_t large = 1 << 20,
+                  std::size_t repetitions = 5) {
   Report r;
   r.fingerprint.fields = {{"cpu.model", "Xeon"}, {"load.avg1", scale == 1.0 ? "0.1" : "0.9"}};
   for (const char* b : {"serial", "openmp", "tbb"}) {
-    r.cells.push_back(Cell(b, small, "L1", 1e-6, scale));
-    r.cells.push_back(Cell(b, large, "L2", 1e-4, scale));
+    r.cells.push_back(Cell(b, small, "L1", 1e-6, scale, 15, repetitions));
+    r.cells.push_back(Cell(b, large, "L2", 1e-4, scale, 15, repetitions));
   }
   return r;
 }
@@ -86,12 +94,82 @@ TEST(Compare, TenPercentSlowerIsSlowerEverywhere) {
   const Report a = MakeReport(1.0), b = MakeReport(1.10);
   const Comparison c = Compare(a, b, {});
   for (const auto& cell : c.cells) {
+    EXPECT_TRUE(cell.between_repetitions);
+    EXPECT_EQ(cell.repetitions_a, 5u);
     EXPECT_EQ(cell.verdict, Verdict::kSlower) << cell.key;
     EXPECT_NEAR(cell.ratio.ratio, 1 / 1.10, 1e-9);
     EXPECT_LT(cell.ratio.high, 0.98);
   }
   EXPECT_EQ(c.levels.back().slower, 6);
   EXPECT_NEAR(c.levels.back().geomean, 1 / 1.10, 1e-9);
+}
+
+// The repetitions of tools/compare_reference.py (REPS_A, REPS_B): per-repetition medians, then
+// Welch's t on their logs, against scipy.
+TEST(Compare, RepetitionsAreTestedOnTheirMediansAsScipyDoes) {
+  const std::vector<std::vector<double>> reps_a = {{1.00e-6, 1.02e-6, 1.01e-6},
+                                                   {1.05e-6, 1.04e-6, 1.06e-6, 1.05e-6},
+                                                   {0.99e-6, 1.00e-6, 0.98e-6},
+                                                   {1.03e-6, 1.02e-6, 1.04e-6}};
+  const std::vector<std::vector<double>> reps_b = {{1.10e-6, 1.12e-6, 1.11e-6},
+                                                   {1.16e-6, 1.15e-6, 1.14e-6},
+                                                   {1.09e-6, 1.08e-6, 1.10e-6, 1.12e-6},
+                                                   {1.13e-6, 1.11e-6, 1.12e-6},
+                                                   {1.20e-6, 1.18e-6}};
+  const auto report = [](const std::vector<std::vector<double>>& reps) {
+    Report r;
+    CellRecord c = Cell("serial", 3072, "L1", 1e-6, 1.0, 0, 0);
+    for (const auto& rep : reps) {
+      c.wall.samples.insert(c.wall.samples.end(), rep.begin(), rep.end());
+      c.repetitions.push_back(rep.size());
+    }
+    c.wall.stats = Summarize(c.wall.samples);
+    r.cells.push_back(c);
+    return r;
+  };
+  const Comparison c = Compare(report(reps_a), report(reps_b), {});
+  ASSERT_EQ(c.cells.size(), 1u);
+  const CellComparison& cell = c.cells[0];
+  EXPECT_TRUE(cell.between_repetitions);
+  // B/A of throughput is exp(mean log time A - mean log time B), scipy's difference and CI.
+  EXPECT_NEAR(std::log(cell.ratio.ratio), -0.10486942232699903, 1e-12);
+  EXPECT_NEAR(std::log(cell.ratio.low), -0.1508240001057337, 1e-10);
+  EXPECT_NEAR(std::log(cell.ratio.high), -0.05891484454826435, 1e-10);
+  EXPECT_NEAR(cell.p, 0.0010128319884964746, 1e-9 * cell.p);
+  EXPECT_EQ(cell.verdict, Verdict::kSlower);
+}
+
+TEST(MergeReports, EachReportIsOneRepetitionOfItsCells) {
+  Report a = MakeReport(1.0), b = MakeReport(1.1, 3072, 1 << 20, 1);
+  b.cells[1].status = CellStatus::kFailed;
+  b.cells[1].message = "wrong result";
+  b.cells.push_back(Cell("memcpy", 3072, "L1", 1e-6, 1.0));
+  a.complete = false;
+  const Report m = MergeReports({a, b});
+  ASSERT_EQ(m.cells.size(), 7u) << "a cell of one report only is kept";
+  EXPECT_EQ(m.cells[0].repetitions, (std::vector<std::size_t>{75, 15}))
+      << "a report's own repetitions share its process: one repetition per report";
+  EXPECT_EQ(m.cells[0].wall.samples.size(), 90u);
+  EXPECT_EQ(m.cells[0].wall.stats.n, 90u);
+  EXPECT_EQ(m.cells[1].status, CellStatus::kFailed);
+  EXPECT_EQ(m.cells[1].message, "wrong result");
+  EXPECT_FALSE(m.complete);
+  EXPECT_EQ(MergeReports({a}).cells[0].repetitions.size(), 5u) << "one report: its own";
+}
+
+TEST(Compare, WithOneRepetitionOnlyChangesBeyondTheNoiseFloorCount) {
+  const Report a = MakeReport(1.0, 3072, 1 << 20, 1);
+  for (const auto& cell : Compare(a, MakeReport(1.10, 3072, 1 << 20, 1), {}).cells) {
+    EXPECT_FALSE(cell.between_repetitions);
+    EXPECT_EQ(cell.verdict, Verdict::kWithinNoise) << cell.key;
+    EXPECT_NE(cell.reason.find("noise floor"), std::string::npos) << cell.reason;
+  }
+  // Three times slower is beyond every level's floor.
+  for (const auto& cell : Compare(a, MakeReport(3.0, 3072, 1 << 20, 1), {}).cells)
+    EXPECT_EQ(cell.verdict, Verdict::kSlower) << cell.key;
+  // One repetition on one side is enough to fall back to the floor.
+  for (const auto& cell : Compare(a, MakeReport(1.10), {}).cells)
+    EXPECT_EQ(cell.verdict, Verdict::kWithinNoise) << cell.key;
 }
 
 TEST(Compare, OnePercentSlowerIsWithinNoise) {
@@ -105,9 +183,12 @@ TEST(Compare, TenPercentFasterIsFaster) {
 }
 
 TEST(Compare, FewerThanNineSamplesGetNoVerdict) {
-  Report a = MakeReport(1.0), b = MakeReport(1.5);
+  Report a = MakeReport(1.0, 3072, 1 << 20, 1), b = MakeReport(3.0, 3072, 1 << 20, 1);
   for (auto* r : {&a, &b})
-    for (auto& cell : r->cells) cell.wall.samples.resize(8);
+    for (auto& cell : r->cells) {
+      cell.wall.samples.resize(8);
+      cell.repetitions = {8};
+    }
   for (const auto& cell : Compare(a, b, {}).cells) {
     EXPECT_EQ(cell.verdict, Verdict::kWithinNoise);
     EXPECT_FALSE(cell.reason.empty());
@@ -217,7 +298,8 @@ TEST(Compare, ALongKeyDoesNotWidenEveryRow) {
   Report a = MakeReport(1.0);
   a.cells[0].params.knobs["note"] = std::string(100000, 'x');
   const std::string table = RenderComparison(Compare(a, a, {}), Format::kTable, true);
-  EXPECT_LT(table.size(), 100000u + 6 * 300);
+  // The key once, six rows of 300 characters at most, and the header and summary around them.
+  EXPECT_LT(table.size(), 100000u + 6 * 300 + 1000);
 }
 
 // Only openmp 10% slower: serial and tbb are within noise.

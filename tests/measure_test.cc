@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <vector>
+
+#include "harness/clock.h"
 
 namespace sqb {
 namespace {
@@ -15,16 +18,22 @@ struct FakeBehaviour {
   bool throw_in_run = false;
   std::size_t wrong_index = SIZE_MAX;  // this element gets a wrong value
   double kernel_seconds_per_call = 0;  // > 0: acts as a device backend
+  int wrong_in_cell = 0;               // > 0: the n-th cell made computes a wrong value
+  double spin_s = 0;                   // each call spins this long on the clock
 };
 
 struct Counters {
   int binds = 0;
   int unbinds = 0;
+  int made = 0;
+  int read_backs = 0;
 };
 
 class FakeCell final : public Cell {
  public:
-  FakeCell(const CellParams& p, FakeBehaviour b, Counters* c) : n_(p.elements), b_(b), c_(c) {}
+  FakeCell(const CellParams& p, FakeBehaviour b, Counters* c) : n_(p.elements), b_(b), c_(c) {
+    if (++c_->made == b_.wrong_in_cell) b_.wrong_index = 3;
+  }
   void Setup(const FillFn& fill) override {
     if (b_.throw_in_setup) throw CellError("no device");
     x_.resize(n_);
@@ -37,8 +46,14 @@ class FakeCell final : public Cell {
     if (b_.throw_in_run) throw CellError("device lost");
     for (std::size_t i = 0; i < n_; ++i) y_[i] = x_[i] * x_[i] + (i == b_.wrong_index ? 1.f : 0.f);
     kernel_ += b_.kernel_seconds_per_call;
+    const auto until = Clock::now() + std::chrono::duration<double>(b_.spin_s);
+    while (b_.spin_s > 0 && Clock::now() < until) {
+    }
   }
-  HostArrays ReadBack() override { return {x_.data(), y_.data(), n_}; }
+  HostArrays ReadBack() override {
+    ++c_->read_backs;
+    return {x_.data(), y_.data(), n_};
+  }
   bool HasKernelTime() const override { return b_.kernel_seconds_per_call > 0; }
   double TakeKernelSeconds() override { return std::exchange(kernel_, 0.0); }
 
@@ -137,6 +152,43 @@ TEST_F(MeasureTest, DeviceKernelTimeIsReportedPerCallNextToWallTime) {
   ASSERT_EQ(cells[0].kernel_only->samples.size(), cells[0].wall.samples.size());
   for (double s : cells[0].kernel_only->samples) EXPECT_EQ(s, kPerCall);
   EXPECT_EQ(cells[0].kernel_only->stats.median, kPerCall);
+}
+
+TEST_F(MeasureTest, RepetitionsAreFreshCellsEachVerified) {
+  Add("good", {});
+  MeasureSettings m = Fast();
+  m.repeat = 3;
+  const auto cells = Measure(m);
+  EXPECT_EQ(counters_.made, 3) << "a new cell (arrays, executor) per repetition";
+  EXPECT_EQ(counters_.read_backs, 3) << "each repetition verified";
+  ASSERT_EQ(cells[0].repetitions.size(), 3u);
+  std::size_t sum = 0;
+  for (std::size_t n : cells[0].repetitions) {
+    EXPECT_GE(n, static_cast<std::size_t>(kMinSamples));
+    sum += n;
+  }
+  EXPECT_EQ(sum, cells[0].wall.samples.size());
+  EXPECT_EQ(cells[0].wall.stats.n, sum) << "the stats pool the repetitions";
+}
+
+TEST_F(MeasureTest, AWrongLaterRepetitionFailsTheCell) {
+  Add("wrong_second", {.wrong_in_cell = 2});
+  MeasureSettings m = Fast();
+  m.repeat = 3;
+  const auto cells = Measure(m);
+  EXPECT_EQ(cells[0].status, CellStatus::kFailed);
+  EXPECT_EQ(counters_.made, 2) << "no third repetition of a FAILED cell";
+  EXPECT_EQ(cells[0].repetitions.size(), 2u);
+}
+
+TEST_F(MeasureTest, InjectedSlowdownStretchesEveryTimedBatch) {
+  constexpr double kSpin = 50e-6;
+  Add("spinning", {.spin_s = kSpin});
+  MeasureSettings m = Fast();
+  m.injected_slowdown = 1.0;  // twice as long: a bound that no noise can break
+  const auto cells = Measure(m);
+  ASSERT_FALSE(cells[0].wall.samples.empty());
+  for (double s : cells[0].wall.samples) EXPECT_GE(s, 2 * kSpin);
 }
 
 TEST_F(MeasureTest, EveryBindIsUndone) {

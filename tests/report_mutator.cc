@@ -304,11 +304,17 @@ std::vector<Mutant> HostileShapes(const std::string& text) {
   add("dtype with escapes", WithRaw(doc, Pointer("/cells/0/dtype"), R"("f\n32\u0000\u001b[31m")"),
       R"(cells[0].dtype: must be one of "f32", "f64" (got "f\n32\u0000\u001b[31m"))");
   // Long arrays.
+  Json one_repetition = doc;  // of however many samples
+  one_repetition["cells"][0].erase("repetitions");
   for (std::size_t n : {std::size_t{3000}, kMaxSamplesPerSeries + 1})
-    add(fmt::format("{} samples", n), WithRaw(doc, samples, JsonArrayOf("1e-6", n)),
+    add(fmt::format("{} samples", n), WithRaw(one_repetition, samples, JsonArrayOf("1e-6", n)),
         n > kMaxSamplesPerSeries
             ? fmt::format("must hold at most {} elements", kMaxSamplesPerSeries)
             : kAccepted);
+  add("repetitions that do not add up", WithRaw(doc, Pointer("/cells/0/repetitions"), "[1, 1]"),
+      "sums to 2, but wall.samples_s");
+  add("a repetition of 0 samples", WithRaw(doc, Pointer("/cells/0/repetitions"), "[0]"),
+      "must be an integer in [1, 10000]");
   {
     Json d = doc;
     for (int i = 0; i < 2000; ++i) d["cells"].push_back(doc["cells"][0]);

@@ -257,6 +257,18 @@ TEST_F(SummaryCli, FolderAndFileOfTwoMachinesWrittenToOut) {
   EXPECT_NE(md.find("vm (Xeon 2c 48K/2M/480M)"), std::string::npos) << md;
 }
 
+TEST_F(SummaryCli, ReportsOfOneMachineAreRepetitionsOfOneColumn) {
+  WriteAsOtherMachine(dir_ / "a.json");
+  WriteAsOtherMachine(dir_ / "b.json");
+  const auto r =
+      Run({"summary", (dir_ / "a.json").string(), (dir_ / "b.json").string(), "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Json j = Json::parse(r.out);
+  ASSERT_EQ(j["machines"].size(), 1u) << "one machine, two reports merged";
+  EXPECT_NE(j["machines"][0]["report"].get<std::string>().find(" + "), std::string::npos)
+      << j["machines"][0];
+}
+
 TEST_F(SummaryCli, BadInputIsOneLineAndExitTwo) {
   std::filesystem::create_directories(dir_ / "empty");
   std::ofstream(dir_ / "not.json") << "hello";

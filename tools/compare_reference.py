@@ -1,4 +1,5 @@
-# Prints the scipy/numpy reference values that tests/compare_stats_test.cc checks against.
+# Prints the scipy/numpy reference values that tests/compare_stats_test.cc and compare_test.cc
+# check against.
 #
 # Run as (Python 3.11.7, scipy 1.17.1, numpy 2.4.6):
 #   python3 -m venv /tmp/venv && /tmp/venv/bin/pip install scipy==1.17.1 numpy==2.4.6
@@ -36,6 +37,16 @@ A15_TIMES_1_01 = [1.01 * x for x in A15]
 
 ALL_EQUAL = [5.0, 5.0, 5.0]
 
+# Repetitions of one cell on each side (seconds per call), as a report splits its samples: the
+# hierarchical case compare tests per-repetition medians on.
+REPS_A = [[1.00e-6, 1.02e-6, 1.01e-6], [1.05e-6, 1.04e-6, 1.06e-6, 1.05e-6],
+          [0.99e-6, 1.00e-6, 0.98e-6], [1.03e-6, 1.02e-6, 1.04e-6]]
+REPS_B = [[1.10e-6, 1.12e-6, 1.11e-6], [1.16e-6, 1.15e-6, 1.14e-6],
+          [1.09e-6, 1.08e-6, 1.10e-6, 1.12e-6], [1.13e-6, 1.11e-6, 1.12e-6], [1.20e-6, 1.18e-6]]
+WELCH_A = [0.5, 1.25, 0.75, 1.5, 1.0]
+WELCH_B = [2.0, 2.75, 1.5, 3.25, 2.5, 2.25, 3.5]
+T_CDF = [(2.0, 3.7), (-1.3, 1.0), (0.4, 12.0), (-6.0, 2.5), (3.1, 250.0)]
+T_PPF = [(0.975, 1.0), (0.975, 2.5), (0.975, 8.0), (0.995, 30.0), (0.025, 5.5), (0.975, 1e6)]
 BH_P = [0.01, 0.04, 0.03, 0.005, 0.20, 0.04, 0.9, 0.5]
 BH_FDR = 0.05
 
@@ -90,6 +101,23 @@ def main():
     print(f"p = {BH_P!r}")
     print(f"adjusted = {[float(q) for q in adjusted]!r}")
     print(f"reject at fdr {BH_FDR} = {[bool(q <= BH_FDR) for q in adjusted]!r}")
+
+    print("# t.cdf(t, df), t.ppf(p, df)")
+    for t, df in T_CDF:
+        print(f"cdf({t!r}, {df!r}) = {float(stats.t.cdf(t, df))!r}")
+    for q, df in T_PPF:
+        print(f"ppf({q!r}, {df!r}) = {float(stats.t.ppf(q, df))!r}")
+
+    print("# ttest_ind(a, b, equal_var=False): p, df, confidence_interval(0.95)")
+    for name, a, b in [("plain", WELCH_A, WELCH_B),
+                       ("log medians of REPS_A vs REPS_B",
+                        [float(numpy.log(numpy.median(r))) for r in REPS_A],
+                        [float(numpy.log(numpy.median(r))) for r in REPS_B])]:
+        result = stats.ttest_ind(a, b, equal_var=False)
+        ci = result.confidence_interval(0.95)
+        print(f"{name}: p = {float(result.pvalue)!r}, df = {float(result.df)!r}, "
+              f"ci = ({float(ci.low)!r}, {float(ci.high)!r}), "
+              f"difference = {float(numpy.mean(a) - numpy.mean(b))!r}")
 
     print("# bootstrap (ratio, low, high), confidence 0.95")
     print(f"A9/B9, 1000 resamples, seed 12345: {bootstrap_median_ratio(A9, B9, 1000, 12345)!r}")
