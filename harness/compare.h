@@ -1,6 +1,6 @@
-// Comparing two reports: cells matched by every parameter; with repetitions on both sides, Welch's
-// t on the log medians of the repetitions, else a rank test on the samples held to the level's
-// A/A noise floor; Benjamini-Hochberg over all cells, and a verdict a CI pipeline can gate on.
+// Comparing two reports: cells matched by every parameter; with repetitions on both sides, a rank
+// test on the log medians of the repetitions, else on the samples, held to the level's A/A noise
+// floor; Benjamini-Hochberg over all cells, and a verdict a CI pipeline can gate on.
 #pragma once
 
 #include <optional>
@@ -49,9 +49,9 @@ struct CellComparison {
   double gbps_a = 0, gbps_b = 0;  // medians
   std::size_t samples_a = 0, samples_b = 0;
   std::size_t repetitions_a = 0, repetitions_b = 0;
-  // Both sides have >= 2 repetitions: ratio, CI and p come from Welch's t on the log medians of
-  // the repetitions. Else from the samples (a bootstrap CI, Mann-Whitney U), and the verdict
-  // also needs the ratio beyond the level's noise floor.
+  // Both sides have >= 2 repetitions: p is Mann-Whitney U on the log medians of the repetitions,
+  // ratio and CI exp of their Hodges-Lehmann shift. Else from the samples (a bootstrap CI,
+  // Mann-Whitney U), and the verdict also needs the ratio beyond the level's noise floor.
   bool between_repetitions = false;
   RatioInterval ratio{};  // throughput B / A with its 95% CI
   double p = 1;           // two-sided

@@ -53,9 +53,9 @@ std::string Header(const Comparison& c) {
                       RepetitionRange(c, &CellComparison::repetitions_b));
   if (any_between)
     text += fmt::format(
-        "verdict rule: Welch's t on the log medians of a cell's repetitions (a report's own, or "
-        "one per report where a side has several), BH-adjusted p <= {:.2f}, and B/A beyond 1 +- "
-        "{:.3f}; B/A > 1 means B is faster\n",
+        "verdict rule: Mann-Whitney U on the log medians of a cell's repetitions (a report's own, "
+        "or one per report where a side has several), BH-adjusted p <= {:.2f}, and B/A (their "
+        "Hodges-Lehmann shift) beyond 1 +- {:.3f}; B/A > 1 means B is faster\n",
         c.options.fdr, c.options.threshold);
   if (!all_between)
     text += fmt::format(
@@ -191,7 +191,7 @@ std::string RenderJson(const Comparison& c) {
          {"b_samples", cell.samples_b},
          {"a_repetitions", cell.repetitions_a},
          {"b_repetitions", cell.repetitions_b},
-         {"test", cell.between_repetitions ? "welch-repetitions" : "mann-whitney-samples"},
+         {"test", cell.between_repetitions ? "mann-whitney-repetitions" : "mann-whitney-samples"},
          {"ratio", cell.ratio.ratio},
          {"ratio_ci_low", cell.ratio.low},
          {"ratio_ci_high", cell.ratio.high},

@@ -47,6 +47,18 @@ double QuantileOfSorted(const std::vector<double>& sorted, double q) {
   return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower]);
 }
 
+// The standard normal quantile of p in (0, 1), by bisection of 0.5 * erfc(-x / sqrt(2)) to the
+// last bit: scipy.stats.norm.ppf's value to about 1e-15.
+double NormalQuantile(double p) {
+  double low = -40, high = 40;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = (low + high) / 2;
+    if (mid == low || mid == high) break;
+    (0.5 * std::erfc(-mid / std::numbers::sqrt2) < p ? low : high) = mid;
+  }
+  return (low + high) / 2;
+}
+
 class SplitMix64 {
  public:
   explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
@@ -157,6 +169,30 @@ std::vector<bool> BenjaminiHochbergReject(const std::vector<double>& p, double f
   std::vector<bool> reject(adjusted.size());
   for (std::size_t i = 0; i < adjusted.size(); ++i) reject[i] = adjusted[i] <= fdr;
   return reject;
+}
+
+ShiftInterval HodgesLehmannShift(const std::vector<double>& a, const std::vector<double>& b,
+                                 double confidence) {
+  if (a.empty() || b.empty()) throw std::invalid_argument("both samples must be non-empty");
+  const auto finite = [](double x) { return std::isfinite(x); };
+  if (!std::ranges::all_of(a, finite) || !std::ranges::all_of(b, finite))
+    throw std::invalid_argument("values must be finite");
+  if (!(confidence > 0 && confidence < 1))
+    throw std::invalid_argument("confidence must be in (0, 1)");
+  std::vector<double> d;
+  d.reserve(a.size() * b.size());
+  for (double x : a)
+    for (double y : b) d.push_back(x - y);
+  std::sort(d.begin(), d.end());
+  const std::size_t n = d.size();
+  const double shift = n % 2 ? d[n / 2] : std::midpoint(d[n / 2 - 1], d[n / 2]);
+  const double na = static_cast<double>(a.size()), nb = static_cast<double>(b.size());
+  const double z = NormalQuantile((1 + confidence) / 2);
+  const double k =
+      std::floor(static_cast<double>(n) / 2 - z * std::sqrt(na * nb * (na + nb + 1) / 12));
+  const std::size_t lower =
+      static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>((n - 1) / 2)));
+  return {shift, d[lower], d[n - 1 - lower]};
 }
 
 double GeometricMean(const std::vector<double>& ratios) {

@@ -33,6 +33,23 @@ struct RatioInterval {
 RatioInterval BootstrapMedianRatio(const std::vector<double>& a, const std::vector<double>& b,
                                    int resamples, std::uint64_t seed, double confidence = 0.95);
 
+struct ShiftInterval {
+  double shift;  // the Hodges-Lehmann estimate: the median of every a[i] - b[j]
+  double low;
+  double high;
+};
+
+// The Hodges-Lehmann shift of a against b with its distribution-free confidence interval (Moses),
+// the estimate and interval that go with the Mann-Whitney U test. The procedure is fixed so that
+// tools/compare_reference.py can reproduce it exactly: d = every a[i] - b[j], sorted ascending;
+// shift = the median of d (the mean of the middle two for an even count); with n = a.size() *
+// b.size(), z the (1 + confidence) / 2 standard normal quantile and
+// k = floor(n / 2 - z * sqrt(a.size() * b.size() * (a.size() + b.size() + 1) / 12)) clamped to
+// [0, (n - 1) / 2], low = d[k] and high = d[n - 1 - k] (0-based). Throws std::invalid_argument
+// when a or b is empty or holds a non-finite value, or confidence is outside (0, 1).
+ShiftInterval HodgesLehmannShift(const std::vector<double>& a, const std::vector<double>& b,
+                                 double confidence = 0.95);
+
 // Benjamini-Hochberg adjusted p-values (q-values) in the input order: the step-up minimum of
 // p_(i) * m / i over ranks >= i, capped at 1, as scipy.stats.false_discovery_control(p,
 // method='bh') and statsmodels' multipletests(p, method='fdr_bh')[1]. Values must be in [0, 1].

@@ -28,21 +28,22 @@ class CompareCliTest : public CliTest {
     report_ = (dir_ / "a.json").string();
     const Result r =
         Run({"run", "--backends", "serial,openmp", "--sizes", "1Ki", "--max-time", "0.05",
-             "--repeat", "3", "--format", "json", "--out", report_, "--no-save", "--no-ceilings"});
+             "--repeat", "5", "--format", "json", "--out", report_, "--no-save", "--no-ceilings"});
     ASSERT_EQ(r.code, 0) << r.err;
     nlohmann::json j = nlohmann::json::parse(Slurp(report_));
-    ASSERT_EQ(j["cells"][0]["repetitions"].size(), 3u) << "--repeat 3";
-    // Timings of a loaded test machine can be too noisy for any verdict: replace them by three
-    // repetitions of a fixed +-2% pattern, each shifted by up to 0.5%, so that the verdicts
-    // depend only on the scaling below.
+    ASSERT_EQ(j["cells"][0]["repetitions"].size(), 5u) << "--repeat 5";
+    // Timings of a loaded test machine can be too noisy for any verdict: replace them by five
+    // repetitions (the fewest a rank test can call different at p <= 0.05 after the BH step)
+    // of a fixed +-2% pattern, each shifted by up to 0.5%, so that the verdicts depend only on
+    // the scaling below.
     for (auto& cell : j["cells"]) {
       const double median = cell["wall"]["stats"]["median_s"].get<double>();
       cell["wall"]["samples_s"] = nlohmann::json::array();
-      for (int rep = 0; rep < 3; ++rep)
+      for (int rep = 0; rep < 5; ++rep)
         for (int i = 0; i < 5; ++i)
           cell["wall"]["samples_s"].push_back(median * (1 + 0.005 * std::sin(2.3 * rep)) *
                                               (1 + 0.02 * std::sin(1.7 * i + 0.3)));
-      cell["repetitions"] = {5, 5, 5};
+      cell["repetitions"] = {5, 5, 5, 5, 5};
     }
     Write("a.json", j.dump());
   }
@@ -115,7 +116,7 @@ TEST_F(CompareCliTest, SeveralReportsASideAreRepetitionsOfOneRun) {
   // Each report a run of one repetition: alone, a side has no run-to-run variation.
   nlohmann::json j = nlohmann::json::parse(Slurp(report_));
   std::vector<std::string> a, b;
-  for (int rep = 0; rep < 3; ++rep) {
+  for (int rep = 0; rep < 5; ++rep) {
     nlohmann::json one = j;
     for (auto& cell : one["cells"]) {
       auto& samples = cell["wall"]["samples_s"];
@@ -137,14 +138,14 @@ TEST_F(CompareCliTest, SeveralReportsASideAreRepetitionsOfOneRun) {
   }
   // Options come before "--": what follows it is B's reports.
   const Result merged = Run({"compare", "--format", "json", "--fail-on-regression", a[0], a[1],
-                             a[2], "--", (dir_ / "b").string()});
+                             a[2], a[3], a[4], "--", (dir_ / "b").string()});
   EXPECT_EQ(merged.code, 1) << merged.err;
   const auto cells = nlohmann::json::parse(merged.out)["cells"];
   ASSERT_EQ(cells.size(), 2u);
   for (const auto& cell : cells) {
-    EXPECT_EQ(cell["a_repetitions"], 3);
-    EXPECT_EQ(cell["b_repetitions"], 3) << "the folder holds three reports";
-    EXPECT_EQ(cell["test"], "welch-repetitions");
+    EXPECT_EQ(cell["a_repetitions"], 5);
+    EXPECT_EQ(cell["b_repetitions"], 5) << "the folder holds five reports";
+    EXPECT_EQ(cell["test"], "mann-whitney-repetitions");
     EXPECT_EQ(cell["verdict"], "slower") << cell["cell"];
   }
   for (const auto& bad : std::vector<std::vector<std::string>>{

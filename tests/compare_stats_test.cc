@@ -9,8 +9,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "harness/welch_test.h"
-
 namespace sqb {
 namespace {
 
@@ -182,46 +180,26 @@ TEST(BenjaminiHochbergTest, TrivialSizes) {
   EXPECT_EQ(BenjaminiHochbergReject({0.03}, 0.05), std::vector<bool>{true});
 }
 
-TEST(StudentTTest, CdfAndQuantileMatchScipy) {
-  const struct {
-    double t, df, cdf;
-  } cdfs[] = {{2.0, 3.7, 0.939091399047383},
-              {-1.3, 1.0, 0.20871440016015272},
-              {0.4, 12.0, 0.6519073473036664},
-              {-6.0, 2.5, 0.0076408649427614495},
-              {3.1, 250.0, 0.9989216298983093}};
-  for (const auto& c : cdfs)
-    EXPECT_NEAR(StudentTCdf(c.t, c.df), c.cdf, 1e-12 * c.cdf) << c.t << " " << c.df;
-  const struct {
-    double p, df, t;
-  } ppfs[] = {{0.975, 1.0, 12.706204736174694}, {0.975, 2.5, 3.5746548420036817},
-              {0.975, 8.0, 2.306004135204166},  {0.995, 30.0, 2.7499956535672254},
-              {0.025, 5.5, -2.501858617589239}, {0.975, 1e6, 1.959966356814107}};
-  for (const auto& q : ppfs)
-    EXPECT_NEAR(StudentTQuantile(q.p, q.df), q.t, 1e-10 * std::fabs(q.t)) << q.p << " " << q.df;
-  EXPECT_THROW(StudentTQuantile(1.0, 3), std::invalid_argument);
+TEST(HodgesLehmannTest, MatchesTheReference) {
+  const ShiftInterval r =
+      HodgesLehmannShift({0.5, 1.25, 0.75, 1.5, 1.0}, {2.0, 2.75, 1.5, 3.25, 2.5, 2.25, 3.5});
+  EXPECT_EQ(r.shift, -1.5);
+  EXPECT_EQ(r.low, -2.25);
+  EXPECT_EQ(r.high, -0.75);
+  const ShiftInterval nine = HodgesLehmannShift(kA9, kB9);
+  EXPECT_NEAR(nine.shift, -2.499999999999985e-05, 1e-17);
+  EXPECT_NEAR(nine.low, -4.100000000000002e-05, 1e-17);
+  EXPECT_NEAR(nine.high, -8.999999999999894e-06, 1e-17);
 }
 
-TEST(WelchTestTest, MatchesScipy) {
-  const WelchResult r =
-      WelchTest({0.5, 1.25, 0.75, 1.5, 1.0}, {2.0, 2.75, 1.5, 3.25, 2.5, 2.25, 3.5});
-  EXPECT_NEAR(r.p, 0.0007581407366321618, 1e-9 * r.p);
-  EXPECT_NEAR(r.df, 9.66981553242022, 1e-12 * r.df);
-  EXPECT_NEAR(r.low, -2.2470411982067513, 1e-10);
-  EXPECT_NEAR(r.high, -0.8243873732218199, 1e-10);
-  EXPECT_DOUBLE_EQ(r.difference, -1.5357142857142856);
-}
-
-TEST(WelchTestTest, DegenerateAndBadInput) {
-  const WelchResult same = WelchTest({1, 1}, {1, 1});
-  EXPECT_EQ(same.p, 1);
-  EXPECT_EQ(same.low, 0);
-  const WelchResult apart = WelchTest({1, 1}, {2, 2});
-  EXPECT_EQ(apart.p, 0);
-  EXPECT_EQ(apart.high, -1);
-  EXPECT_THROW(WelchTest({1}, {1, 2}), std::invalid_argument);
-  EXPECT_THROW(WelchTest({1, NAN}, {1, 2}), std::invalid_argument);
-  EXPECT_THROW(WelchTest({1, 2}, {1, 2}, 1.0), std::invalid_argument);
+TEST(HodgesLehmannTest, SmallAndBadInput) {
+  const ShiftInterval one = HodgesLehmannShift({2}, {1});
+  EXPECT_EQ(one.shift, 1);
+  EXPECT_EQ(one.low, 1) << "one difference: the interval cannot be wider";
+  EXPECT_EQ(one.high, 1);
+  EXPECT_THROW(HodgesLehmannShift({}, {1}), std::invalid_argument);
+  EXPECT_THROW(HodgesLehmannShift({1, NAN}, {1}), std::invalid_argument);
+  EXPECT_THROW(HodgesLehmannShift({1}, {1}, 1.0), std::invalid_argument);
 }
 
 TEST(GeometricMeanTest, Values) {
