@@ -17,11 +17,11 @@ namespace sqb {
 namespace {
 
 constexpr std::size_t kMinSamplesForVerdict = 9;
-// The largest factor by which a cell moved between the one-repetition A/A pairs of three runs of
+// The largest factor by which a cell moved between the one-repetition A/A pairs of four runs of
 // scripts/aa-study on the machine of docs/aa-study.md (max(B/A, A/B) - 1), per level, rounded up
 // to 5%.
-constexpr double kNoiseFloorL1 = 1.20, kNoiseFloorL2 = 0.85, kNoiseFloorL3 = 1.65,
-                 kNoiseFloorDram = 1.25;
+constexpr double kNoiseFloorL1 = 1.30, kNoiseFloorL2 = 1.10, kNoiseFloorL3 = 1.65,
+                 kNoiseFloorDram = 1.85;
 
 // Fingerprint fields that differ between any two runs on one machine: not evidence of a
 // different setup, so listed apart from the like-for-like warnings.
