@@ -250,14 +250,17 @@ std::vector<Pair> PairCells(const Report& a, const Report& b, const CompareOptio
           fmt::format("{}: A {}, B {}", key, Name(ca->status), Name(cb->status)));
       continue;
     }
-    // Checked per cell, so the sum never nears overflow.
-    draws += static_cast<std::uint64_t>(std::max(o.resamples, 0)) *
-             (ca->wall.samples.size() + cb->wall.samples.size());
+    // Checked per cell, so the sum never nears overflow. Cells with repetitions on both sides are
+    // not bootstrapped: they cost a difference per pair of repetitions.
+    const std::size_t reps_a = Repetitions(*ca).size(), reps_b = Repetitions(*cb).size();
+    draws += reps_a >= 2 && reps_b >= 2 ? static_cast<std::uint64_t>(reps_a) * reps_b
+                                        : static_cast<std::uint64_t>(std::max(o.resamples, 0)) *
+                                              (ca->wall.samples.size() + cb->wall.samples.size());
     if (draws > kMaxBootstrapDraws)
-      throw CompareError(fmt::format(
-          "too many samples to compare: the bootstrap ({} resamples) would draw more than {} "
-          "samples over the cells in common",
-          o.resamples, kMaxBootstrapDraws));
+      throw CompareError(
+          fmt::format("too many samples to compare: the bootstrap ({} resamples) and the pairs of "
+                      "repetitions would take more than {} draws over the cells in common",
+                      o.resamples, kMaxBootstrapDraws));
     pairs.push_back({std::move(key), ca, cb});
   }
   for (const auto& [key, cb] : ib)

@@ -82,6 +82,11 @@ TEST_F(CliTest, EveryBadInputIsOneLineExitTwoAndNoFile) {
       {"--max-time", "0"},
       {"--samples", "5"},
       {"--samples", "10001"},  // more than a report may hold
+      {"--repeat", "0"},
+      {"--repeat", "101"},
+      {"--samples", "1000", "--repeat", "11"},  // 11000 samples: more than a report may hold
+      {"--inject-slowdown", "-0.1"},
+      {"--inject-slowdown", "2"},
       {"--min-time", "101"},
       {"--format", "xml"},
       {"--bogus"},
@@ -246,9 +251,10 @@ TEST_F(CliTest, HelpStatesEveryDefault) {
   const Result r = Run({"run", "--help"});
   EXPECT_EQ(r.code, 0);
   for (const char* option :
-       {"--backends", "--dtype", "--sizes", "--levels", "--threads", "--bind", "--offset",
-        "--samples", "--min-time", "--max-time", "--format", "--out", "--results-dir", "--no-save",
-        "--stores", "--hugepages", "--tasks", "--quantum", "--prefetch"}) {
+       {"--backends",    "--dtype",   "--sizes",          "--levels",    "--threads", "--bind",
+        "--offset",      "--samples", "--min-time",       "--max-time",  "--format",  "--out",
+        "--results-dir", "--no-save", "--stores",         "--hugepages", "--tasks",   "--quantum",
+        "--prefetch",    "--repeat",  "--inject-slowdown"}) {
     const auto at = r.out.find(std::string("\n  ") + option + " ");
     ASSERT_NE(at, std::string::npos) << option;
     const auto next = r.out.find("\n  -", at + 1);
