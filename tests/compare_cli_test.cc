@@ -132,7 +132,8 @@ TEST_F(CompareCliTest, SeveralReportsASideAreRepetitionsOfOneRun) {
   }
   const Result one = Run({"compare", a[0], b[0], "--format", "json"});
   ASSERT_EQ(one.code, 0) << one.err;
-  for (const auto& cell : nlohmann::json::parse(one.out)["cells"]) {
+  const auto single = nlohmann::json::parse(one.out);
+  for (const auto& cell : single["cells"]) {
     EXPECT_EQ(cell["test"], "mann-whitney-samples");
     EXPECT_EQ(cell["verdict"], "within noise") << "10% is within the noise floor";
   }
