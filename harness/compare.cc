@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <numeric>
 #include <set>
 
 #include "harness/cell_key.h"
@@ -122,11 +121,8 @@ std::vector<double> LogRepetitionMedians(const CellRecord& c) {
   const double log_bytes = std::log(BytesPerCall(c.params));
   std::size_t first = 0;
   for (std::size_t n : Repetitions(c)) {
-    std::vector<double> rep(c.wall.samples.begin() + static_cast<std::ptrdiff_t>(first),
-                            c.wall.samples.begin() + static_cast<std::ptrdiff_t>(first + n));
-    std::sort(rep.begin(), rep.end());
-    const double median = n % 2 ? rep[n / 2] : std::midpoint(rep[n / 2 - 1], rep[n / 2]);
-    out.push_back(std::log(median) - log_bytes);
+    const auto begin = c.wall.samples.begin() + static_cast<std::ptrdiff_t>(first);
+    out.push_back(std::log(Median({begin, begin + static_cast<std::ptrdiff_t>(n)})) - log_bytes);
     first += n;
   }
   return out;

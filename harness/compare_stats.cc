@@ -34,8 +34,6 @@ double MedianInPlace(std::vector<double>& values) {
   return std::isfinite(sum) ? sum / 2 : low / 2 + *middle / 2;
 }
 
-double Median(std::vector<double> values) { return MedianInPlace(values); }
-
 // Requires sorted, non-empty values and q in [0, 1].
 double QuantileOfSorted(const std::vector<double>& sorted, double q) {
   const double position = q * static_cast<double>(sorted.size() - 1);
@@ -171,6 +169,8 @@ std::vector<bool> BenjaminiHochbergReject(const std::vector<double>& p, double f
   return reject;
 }
 
+double Median(std::vector<double> values) { return MedianInPlace(values); }
+
 ShiftInterval HodgesLehmannShift(const std::vector<double>& a, const std::vector<double>& b,
                                  double confidence) {
   if (a.empty() || b.empty()) throw std::invalid_argument("both samples must be non-empty");
@@ -185,7 +185,7 @@ ShiftInterval HodgesLehmannShift(const std::vector<double>& a, const std::vector
     for (double y : b) d.push_back(x - y);
   std::sort(d.begin(), d.end());
   const std::size_t n = d.size();
-  const double shift = n % 2 ? d[n / 2] : std::midpoint(d[n / 2 - 1], d[n / 2]);
+  const double shift = Median(d);
   const double na = static_cast<double>(a.size()), nb = static_cast<double>(b.size());
   const double z = NormalQuantile((1 + confidence) / 2);
   const double k =

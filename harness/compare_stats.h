@@ -33,6 +33,9 @@ struct RatioInterval {
 RatioInterval BootstrapMedianRatio(const std::vector<double>& a, const std::vector<double>& b,
                                    int resamples, std::uint64_t seed, double confidence = 0.95);
 
+// The median of non-empty values; for an even count the mean of the middle two, as numpy.median.
+double Median(std::vector<double> values);
+
 struct ShiftInterval {
   double shift;  // the Hodges-Lehmann estimate: the median of every a[i] - b[j]
   double low;

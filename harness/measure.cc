@@ -37,9 +37,8 @@ struct Slot {
   std::uint64_t calls = 1;           // per sample
   int target_samples = kMinSamples;  // per repetition
   std::size_t repetition_start = 0;  // the index of this repetition's first sample
-  int repeat = 1;
-  int busy_waits = 0;          // samples taken while other threads were still busy
-  bool beyond_caches = false;  // working set > 2x the last-level cache and calls >= 10 ms
+  int busy_waits = 0;                // samples taken while other threads were still busy
+  bool beyond_caches = false;        // working set > 2x the last-level cache and calls >= 10 ms
   bool live() const { return cell != nullptr && record.status == CellStatus::kOk; }
   std::size_t taken() const { return record.wall.samples.size() - repetition_start; }
   bool done() const { return !live() || static_cast<int>(taken()) >= target_samples; }
@@ -179,7 +178,7 @@ void Verify(Slot& s) {
   }
 }
 
-void Finish(Slot& s) {
+void Finish(Slot& s, int repeat) {
   CellRecord& r = s.record;
   const std::size_t taken = r.wall.samples.size();
   if (taken == 0) return;
@@ -194,7 +193,7 @@ void Finish(Slot& s) {
   if (st.outliers > 0)
     r.flags.push_back(fmt::format("{} outlier(s): modified z-score > 10", st.outliers));
   const std::size_t wanted =
-      static_cast<std::size_t>(s.target_samples) * static_cast<std::size_t>(s.repeat);
+      static_cast<std::size_t>(s.target_samples) * static_cast<std::size_t>(repeat);
   if (taken < wanted) r.flags.push_back(fmt::format("incomplete: {} of {} samples", taken, wanted));
   if (s.busy_waits > 0)
     r.flags.push_back(
@@ -303,7 +302,6 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
       slots[i].record.level = g.cells[i].level;
       slots[i].record.ceiling_set = g.cells[i].ceiling_set;
       slots[i].record.on_device = g.cells[i].backend->variant_is_device;
-      slots[i].repeat = m.repeat;
     }
     // Per batch and repetition: every cell of the batch set up afresh, rounds over the batch, each
     // cell verified and released; repetitions, then batches, one after another.
@@ -332,7 +330,7 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
       }
       for (std::size_t i = first; i < last; ++i) {
         Slot& s = slots[i];
-        Finish(s);
+        Finish(s, m.repeat);
         if (s.record.status == CellStatus::kOk && s.record.wall.samples.empty()) {
           s.record.status = CellStatus::kSkipped;
           s.record.message = "not measured: run interrupted";
