@@ -24,7 +24,7 @@ class ChunkedCell final : public Cell {
         huge_pages_(KnobValue(params, kHugePagesKnob.name) == "on"),
         out_of_process_(out_of_process),
         executor_(std::move(executor)),
-        summary_(JoinSummaries(executor_->Summary(), summary)) {
+        kernel_summary_(std::move(summary)) {
     const bool fence_once = unfenced != nullptr && fence != nullptr && !out_of_process &&
                             executor_->OnCallingThreadOnly();
     chunk_ = fence_once ? unfenced : fenced;
@@ -34,8 +34,9 @@ class ChunkedCell final : public Cell {
   }
 
   void Setup(const FillFn& fill) override {
-    x_buffer_ = PageBuffer(n_ * sizeof(T), huge_pages_, out_of_process_);
-    y_buffer_ = PageBuffer((n_ + offset_) * sizeof(T), huge_pages_, out_of_process_);
+    shared_ = out_of_process_ && executor_->WantsSharedArrays();
+    x_buffer_ = PageBuffer(n_ * sizeof(T), huge_pages_, shared_);
+    y_buffer_ = PageBuffer((n_ + offset_) * sizeof(T), huge_pages_, shared_);
     x_ = static_cast<T*>(x_buffer_.data());
     y_ = static_cast<T*>(y_buffer_.data()) + offset_;
     // First touch under the same binding and split as the timed runs.
@@ -67,7 +68,10 @@ class ChunkedCell final : public Cell {
 
   HostArrays ReadBack() override { return {x_, y_, n_}; }
   std::string Placement() const override { return executor_->Placement(); }
-  std::string Summary() const override { return summary_; }
+  // The executor's part is asked for each time: some know theirs only once they have run.
+  std::string Summary() const override {
+    return JoinSummaries(JoinSummaries(executor_->Summary(), kernel_summary_), pages_);
+  }
   std::vector<EventCount> Events() const override { return executor_->Events(); }
   std::optional<Participation> LastParticipation() const override {
     return executor_->LastParticipation();
@@ -118,19 +122,26 @@ class ChunkedCell final : public Cell {
   // much of the arrays the kernel backed with them.
   void AddPagesToSummary() {
     if (!huge_pages_) return;
+    const std::string policy = shared_ ? PageBuffer::SharedHugePagePolicy() : "";
+    if (policy == "never" || policy == "deny") {
+      pages_ = "no huge pages: shared memory, and shmem_enabled is " + policy + " here";
+      return;
+    }
     const double share = std::min(x_buffer_.HugePageShare(), y_buffer_.HugePageShare());
     std::string pages = "huge pages";
     if (share < 0) pages += ": share unknown";
     if (share >= 0 && share < 0.99) pages += fmt::format(": {:.0f}%", 100 * share);
-    summary_ = JoinSummaries(summary_, pages);
+    pages_ = pages;
   }
 
   std::size_t n_;
   std::size_t offset_;
   bool huge_pages_;
   bool out_of_process_;
+  bool shared_ = false;  // the arrays are in shared memory
   std::unique_ptr<Executor> executor_;
-  std::string summary_;
+  std::string kernel_summary_;
+  std::string pages_;  // what the kernel made of a request for huge pages; "" when none
   ChunkFn<T> chunk_ = nullptr;
   void (*fence_)() = nullptr;
   PageBuffer x_buffer_;

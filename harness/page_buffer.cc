@@ -44,8 +44,21 @@ PageBuffer::PageBuffer(std::size_t bytes, bool huge_pages, bool shared) {
     start = aligned;
     madvise(start, size, MADV_HUGEPAGE);
   }
+  // A private buffer is never a forked child's business: fork then neither copies its page table
+  // nor makes its pages copy-on-write, which would charge the next writes here for the copies.
+  if (!shared) madvise(start, size, MADV_DONTFORK);
   data_ = start;
   bytes_ = size;
+  shared_ = shared;
+}
+
+std::string PageBuffer::SharedHugePagePolicy() {
+  std::ifstream file("/sys/kernel/mm/transparent_hugepage/shmem_enabled");
+  std::string word;
+  while (file >> word)
+    if (word.size() > 2 && word.front() == '[' && word.back() == ']')
+      return word.substr(1, word.size() - 2);
+  return "";
 }
 
 double PageBuffer::HugePageShare() const {
@@ -61,7 +74,8 @@ double PageBuffer::HugePageShare() const {
       continue;
     }
     unsigned long long kib = 0;
-    if (inside && std::sscanf(line.c_str(), "AnonHugePages: %llu kB", &kib) == 1)
+    const char* field = shared_ ? "ShmemPmdMapped: %llu kB" : "AnonHugePages: %llu kB";
+    if (inside && std::sscanf(line.c_str(), field, &kib) == 1)
       return std::min(1.0, static_cast<double>(kib) * 1024.0 / static_cast<double>(bytes_));
   }
   return -1;
@@ -72,13 +86,16 @@ PageBuffer::~PageBuffer() {
 }
 
 PageBuffer::PageBuffer(PageBuffer&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
+    : data_(std::exchange(other.data_, nullptr)),
+      bytes_(std::exchange(other.bytes_, 0)),
+      shared_(other.shared_) {}
 
 PageBuffer& PageBuffer::operator=(PageBuffer&& other) noexcept {
   if (this != &other) {
     if (data_) munmap(data_, bytes_);
     data_ = std::exchange(other.data_, nullptr);
     bytes_ = std::exchange(other.bytes_, 0);
+    shared_ = other.shared_;
   }
   return *this;
 }

@@ -88,6 +88,9 @@ class Executor {
   virtual void ForEachChunk(const ChunkJob& /*job*/) {
     throw CellError("this executor does not run chunks out of process");
   }
+  // Out-of-process executors only: false when the workers get x and send y back some other way
+  // (over pipes), so the arrays stay private to the caller and Attach's workers never see them.
+  virtual bool WantsSharedArrays() const { return true; }
 };
 
 struct ExecutorInfo {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 namespace sqb {
 
@@ -11,7 +12,8 @@ class PageBuffer {
   PageBuffer() = default;
   // Throws CellError when the OS refuses. With huge_pages, the buffer is 2 MiB aligned and
   // advised MADV_HUGEPAGE (transparent huge pages; the kernel may still use small pages). With
-  // shared, processes forked afterwards see the same memory at the same address (MAP_SHARED).
+  // shared, processes forked afterwards see the same memory at the same address (MAP_SHARED);
+  // without, forked processes do not get the buffer at all (MADV_DONTFORK).
   explicit PageBuffer(std::size_t bytes, bool huge_pages = false, bool shared = false);
   ~PageBuffer();
   PageBuffer(PageBuffer&& other) noexcept;
@@ -26,9 +28,14 @@ class PageBuffer {
   // [0, 1]; negative when it cannot be read. Meaningful after the pages were touched.
   double HugePageShare() const;
 
+  // The kernel's transparent huge page policy for shared memory ("never", "advise", ...; "" when
+  // unknown): under "never" or "deny" a shared buffer gets no huge pages, whatever it asks.
+  static std::string SharedHugePagePolicy();
+
  private:
   void* data_ = nullptr;
   std::size_t bytes_ = 0;  // as mapped (rounded up to whole pages, at least one)
+  bool shared_ = false;
 };
 
 }  // namespace sqb
