@@ -174,7 +174,7 @@ SQB_REGISTER_EXECUTOR((ExecutorInfo{
     .name = "pool",
     .description = "persistent pinned threads of our own, epoch + futex hand-off (fork-join floor)",
     .parallel = true,
-    .in_default_run = false,
+    .in_default_run = true,
     .unavailable_reason = [] { return std::string(); },
     .make = [](const CellParams& p) -> std::unique_ptr<Executor> {
       return std::make_unique<PoolExecutor>(p);
