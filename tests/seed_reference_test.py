@@ -37,7 +37,7 @@ class SeedReferenceTest(unittest.TestCase):
     def test_times_every_size_and_skips_threads_above_the_cap(self):
         with tempfile.TemporaryDirectory() as tmp:
             report = write_report(tmp)
-            result = run_tool(report, *FAST)
+            result = run_tool(report, *FAST, "--format", "json")
             self.assertEqual(result.returncode, 0, result.stderr)
             out = Path(tmp) / "tiny.seed.json"  # next to the report by default
             self.assertEqual(result.stdout.splitlines()[-1], str(out))
@@ -75,9 +75,19 @@ class SeedReferenceTest(unittest.TestCase):
                           result.stdout.splitlines())
             self.assertEqual(sorted(os.listdir(tmp)), ["tiny.json", "tiny.seed.json"])
 
+    def test_writes_markdown_next_to_the_report_by_default(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run_tool(write_report(tmp), *FAST)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(sorted(os.listdir(tmp)), ["tiny.json", "tiny.seed.md"])
+            rows = [line for line in (Path(tmp) / "tiny.seed.md").read_text(
+                encoding="utf-8").splitlines() if line.startswith("| ") and line[2].isdigit()]
+            self.assertEqual([int(r.split("|")[1]) for r in rows], SIZES)
+            self.assertIn("skipped: more than --max-thread-items 1000 threads", rows[-1])
+
     def test_a_tiny_budget_skips_with_a_reason_never_silently(self):
         with tempfile.TemporaryDirectory() as tmp:
-            result = run_tool(write_report(tmp), *FAST, "--budget", "0.001")
+            result = run_tool(write_report(tmp), *FAST, "--budget", "0.001", "--format", "json")
             self.assertEqual(result.returncode, 0, result.stderr)
             doc = json.loads((Path(tmp) / "tiny.seed.json").read_text(encoding="utf-8"))
             self.assertEqual(len(doc["results"]), len(SIZES) * len(MODELS))
@@ -92,7 +102,7 @@ class SeedReferenceTest(unittest.TestCase):
                 "tool = sys.modules['seed_reference'] = importlib.util.module_from_spec(spec); "
                 "spec.loader.exec_module(tool); tool.SQUARES[7] = 50; tool.main()")
         with tempfile.TemporaryDirectory() as tmp:
-            result = run_tool(write_report(tmp), *FAST, python_code=code)
+            result = run_tool(write_report(tmp), *FAST, "--format", "json", python_code=code)
             self.assertEqual(result.returncode, 3, result.stderr)
             doc = json.loads((Path(tmp) / "tiny.seed.json").read_text(encoding="utf-8"))
             failed = [r for r in doc["results"] if r["status"] == "failed"]
@@ -107,7 +117,7 @@ class SeedReferenceTest(unittest.TestCase):
             os.chmod(real, 0o640)
             link = Path(tmp) / "out.json"
             link.symlink_to(real)
-            result = run_tool(write_report(tmp), *FAST, "--out", link)
+            result = run_tool(write_report(tmp), *FAST, "--out", link, "--format", "json")
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertTrue(link.is_symlink())
             self.assertEqual(json.loads(real.read_text(encoding="utf-8"))["sizes"], SIZES)

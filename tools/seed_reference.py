@@ -255,13 +255,42 @@ def print_row(n, entries):
     print(f"{n:>12}" + "".join(f"{rate_text(e):>17}" for e in entries), flush=True)
 
 
-def save(document, path):
+def markdown(document):
+    """The document as a Markdown page: what ran, then elements per second by size and model."""
+    lines = [f"# The seed post's Python programs at the sizes of {document['report']}", ""]
+    python = document["python"]
+    lines += [f"- {python['implementation']} {python['version']} on {document['platform']}, "
+              f"{document['cpu_count']} CPUs; Pool start method {document['start_method']}, "
+              f"{document['processes']} processes, chunksize {document['chunksize_rule']}",
+              f"- elements: {document['element_values']}; {document['repeat']} calls per size "
+              f"and model, median (best); budget {document['budget_s']:g} s, took "
+              f"{document['wall_seconds']:.1f} s", ""]
+    lines += [f"- `{model}`: {text}" for model, text in document["models"].items()] + [""]
+    lines += ["| elements | " + " | ".join(f"`{m}` elements/s" for m in MODELS) + " |",
+              "|---:|" + "---:|" * len(MODELS)]
+    by_key = {(r["n"], r["model"]): r for r in document["results"]}
+    for n in document["sizes"]:
+        cells = []
+        for model in MODELS:
+            r = by_key[(n, model)]
+            if r["status"] != "ok":
+                cells.append(f"{r['status']}: {r['reason']}")
+                continue
+            eps = r["elements_per_second"]
+            cells.append(f"{eps['median']:.3g} ({eps['best']:.3g})" if eps["median"]
+                         else f"{r['seconds']['median'] * 1e3:.3g} ms a call")
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def save(document, path, fmt):
     """Writes document to path as squarebench writes its outputs: a regular file (or a new one)
     whole or not at all, through a temporary file in the final target's own folder (fsync,
     rename), so a symlink is written through and kept and an existing file keeps its mode;
     anything else (a device, a FIFO) directly, never renamed over. Exits 1 with one line when it
     cannot."""
-    data = (json.dumps(document, indent=1, allow_nan=False) + "\n").encode("utf-8")
+    text = markdown(document) if fmt == "md" else json.dumps(document, indent=1, allow_nan=False)
+    data = (text.rstrip("\n") + "\n").encode("utf-8")
     target = Path(os.path.realpath(path))
     try:
         st = os.stat(target)
@@ -306,8 +335,10 @@ def parse_args(argv):
         prog=PROG, description="Times the seed post's Python programs (multiprocessing "
         "Pool.map, a threading.Thread per item) and a serial baseline at a report's sizes.")
     parser.add_argument("report", help="a JSON report written by squarebench")
-    parser.add_argument("--out", help="the JSON written (default: <report stem>.seed.json in "
-                        "the report's folder)")
+    parser.add_argument("--out", help="the file written (default: <report stem>.seed.md in the "
+                        "report's folder: a .json there would be read as a report)")
+    parser.add_argument("--format", choices=("md", "json"), default="md",
+                        help="Markdown (default) or JSON")
     parser.add_argument("--max-thread-items", type=int, default=DEFAULT_THREAD_CAP,
                         help="largest size timed a thread per item "
                         f"(default: {DEFAULT_THREAD_CAP})")
@@ -333,7 +364,7 @@ def main(argv=None):
     args = parse_args(argv)
     sizes = load_sizes(args.report)
     report = Path(args.report)
-    out = Path(args.out) if args.out else report.resolve().parent / f"{report.stem}.seed.json"
+    out = Path(args.out) if args.out else report.resolve().parent / f"{report.stem}.seed.{args.format}"
     if not Path(os.path.realpath(out)).parent.is_dir():  # before the minutes of timing
         fail(f"cannot write {out}: {Path(os.path.realpath(out)).parent} is not a folder", 1)
     started = time.monotonic()
@@ -367,7 +398,7 @@ def main(argv=None):
         "models": MODELS,
         "sizes": sizes,
         "results": results,
-    }, out)
+    }, out, args.format)
     if any(r["status"] == "failed" for r in results):
         print(f"{PROG}: error: a model's results were wrong (status \"failed\" in {out})",
               file=sys.stderr)
