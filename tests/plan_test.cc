@@ -18,10 +18,11 @@ MachineLimits TwoCoreMachine() { return {{48 << 10, 2 << 20, 480ull << 20}, 2, 2
 
 // The CPU backends always; a device backend with its one ceiling where a device is here.
 std::set<std::string> DefaultSquareBackends(std::size_t* cells) {
-  std::set<std::string> names = {"highway", "interleaved",    "interleaved+highway",
-                                 "openmp",  "openmp+highway", "serial",
-                                 "tbb",     "tbb+highway"};
-  *cells = 8 + 4 * 3;  // 3 ceilings for each of 4 ways of spreading
+  std::set<std::string> names = {"highway",      "interleaved",    "interleaved+highway",
+                                 "openmp",       "openmp+highway", "pool",
+                                 "pool+highway", "serial",         "tbb",
+                                 "tbb+highway"};
+  *cells = 10 + 5 * 3;  // 3 ceilings for each of 5 ways of spreading
   for (const char* device : {"opencl", "cuda"}) {
     const BackendInfo* b = FindBackend(device);
     if (b == nullptr || b->variants.empty() || !b->unavailable_reason(b->variants.front()).empty())
