@@ -39,6 +39,10 @@ class ProcessesExecutor final : public Executor {
         pin_(p.binding == Binding::kCores),
         piped_(KnobValue(p, kTransportKnob.name) == "pipe") {}
 
+  ~ProcessesExecutor() override {
+    for (auto& w : workers_) w->Close();
+  }
+
   bool WantsSharedArrays() const override { return !piped_; }
 
   void Attach(void*, std::size_t, void*, std::size_t) override {

@@ -149,9 +149,14 @@ WorkerProcess::WorkerProcess(int index, int cpu) : index_(index) {
 }
 
 WorkerProcess::~WorkerProcess() {
+  Close();
+  Reap(1.0);
+}
+
+void WorkerProcess::Close() {
   if (to_worker_ >= 0) close(to_worker_);
   if (from_worker_ >= 0) close(from_worker_);
-  Reap(1.0);
+  to_worker_ = from_worker_ = -1;
 }
 
 std::string WorkerProcess::DescribeEnd() {

@@ -29,8 +29,10 @@ class WorkerProcess {
   // It ignores SIGINT, SIGTERM and SIGHUP (the parent decides), is killed when the thread that
   // forked it ends (PR_SET_PDEATHSIG), and is pinned to `cpu` when that is >= 0.
   WorkerProcess(int index, int cpu);
-  // Closes its pipe and waits for it; one that does not exit within a second is killed.
+  // Closes its pipes and waits for it; one that does not exit within a second is killed.
   ~WorkerProcess();
+  // Closes its pipes: the worker exits. Closing every worker's first lets them exit together.
+  void Close();
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;
 
