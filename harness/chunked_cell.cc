@@ -141,7 +141,7 @@ class ChunkedCell final : public Cell {
   bool shared_ = false;  // the arrays are in shared memory
   std::unique_ptr<Executor> executor_;
   std::string kernel_summary_;
-  std::string pages_;  // what the kernel made of a request for huge pages; "" when none
+  std::string pages_;  // what the OS made of a request for huge pages; "" when none
   ChunkFn<T> chunk_ = nullptr;
   void (*fence_)() = nullptr;
   PageBuffer x_buffer_;
