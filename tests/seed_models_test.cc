@@ -2,8 +2,11 @@
 // stdpar really runs on more than one thread, pool's workers sleep between calls and wake for the
 // next, threads counts and prices its thread starts, processes says when huge pages cannot apply.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -95,6 +98,37 @@ TEST(SeedModels, ProcessesSayWhenSharedMemoryGetsNoHugePages) {
   auto piped = MakeCell("processes", 1 << 12, 2, {{"hugepages", "on"}, {"transport", "pipe"}});
   ASSERT_TRUE(piped);
   EXPECT_EQ(piped->Summary().find("no huge pages"), std::string::npos) << piped->Summary();
+}
+
+std::size_t ThreadsOfThisProcess() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator("/proc/self/task"))
+    ++n;
+  return n;
+}
+
+// Our own executors' threads and processes end with their cell (the runtimes' pools, OpenMP's and
+// TBB's, are theirs to keep). No child process is left either, running or as a zombie.
+TEST(SeedModels, NoWorkerThreadOrProcessOutlivesItsCell) {
+  const std::map<std::string, std::string> shared = {{"transport", "shared"}},
+                                           piped = {{"transport", "pipe"}};
+  for (const auto& [backend, knobs] :
+       std::vector<std::pair<std::string, std::map<std::string, std::string>>>{
+           {"pool", {}}, {"threads", {}}, {"processes", shared}, {"processes", piped}}) {
+    const std::size_t before = ThreadsOfThisProcess();
+    {
+      auto cell = MakeCell(backend, 1 << 16, 3, knobs);
+      ASSERT_TRUE(cell) << backend;
+      cell->Bind();
+      cell->Run();
+      cell->Unbind();
+      ExpectVerified(*cell);
+    }
+    EXPECT_EQ(ThreadsOfThisProcess(), before) << backend;
+    errno = 0;
+    EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1) << backend;
+    EXPECT_EQ(errno, ECHILD) << backend;
+  }
 }
 
 }  // namespace
