@@ -40,6 +40,11 @@ endforeach()
 if(SQB_CUDA_ENABLED)
   string(APPEND SQB_BACKEND_DEPENDENCIES "find_dependency(CUDAToolkit)\n")
 endif()
+# The harness's optional libraries, which its static library links.
+set(SQB_HARNESS_DEPENDENCIES "")
+if(SQB_MPI_ENABLED)
+  set(SQB_HARNESS_DEPENDENCIES "find_dependency(MPI COMPONENTS CXX)")
+endif()
 configure_package_config_file(cmake/squarebenchConfig.cmake.in
   ${PROJECT_BINARY_DIR}/squarebenchConfig.cmake INSTALL_DESTINATION ${config_dir})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/squarebenchConfigVersion.cmake

@@ -16,6 +16,8 @@ std::string CellKey(const CellParams& p, std::string_view level, KeySize size, K
       fmt::format("{}threads{}{}{}bind{}{}", sep, assign, p.threads, sep, assign, Name(p.binding));
   if (p.offset != 0) key += fmt::format("{}offset{}{}", sep, assign, p.offset);
   if (!p.knobs.empty()) key += fmt::format("{}{}", sep, KnobsKey(p, sep, assign));
+  if (!p.mpi_mode.empty())
+    key += fmt::format("{}ranks{}{}{}mpi{}{}", sep, assign, p.ranks, sep, assign, p.mpi_mode);
   return key;
 }
 

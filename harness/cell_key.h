@@ -22,8 +22,9 @@ inline constexpr KeyStyle kBenchmarkKey = {"/", ":"};  // "openmp/f32/3Ki/thread
 
 // The backend as named (variant included), dtype, size, threads, binding, then the offset when not
 // 0 and every knob: e.g. "interleaved f32 3Ki threads=1 bind=cores offset=16 tasks=64". Two cells
-// with equal keys are the same measurement; user-visible (compare's rows, gbench names), so its
-// spelling must not change. `level` is read with KeySize::kLevel only.
+// with equal keys are the same measurement (across MPI ranks: "ranks=2 mpi=together" last);
+// user-visible (compare's rows, gbench names), so its spelling must not change. `level` is read
+// with KeySize::kLevel only.
 std::string CellKey(const CellParams& p, std::string_view level, KeySize size = KeySize::kElements,
                     KeyStyle style = kSpacedKey);
 std::string CellKey(const CellRecord& c, KeySize size = KeySize::kElements,

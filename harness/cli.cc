@@ -14,6 +14,7 @@
 #include "harness/cli_options.h"
 #include "harness/list_command.h"
 #include "harness/output_file.h"
+#include "harness/ranks.h"
 #include "harness/report_reader.h"
 #include "harness/stop_signals.h"
 #include "harness/summary_command.h"
@@ -103,6 +104,17 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
                  "For testing comparisons only: stretch every timed batch by this fraction of its "
                  "time, 0..1 (default: 0; the report warns when set)");
   run.add_option("--seed", o.seed, "Seed of the round order shuffle (default: 0)");
+  run.add_option("--mpi-mode", o.mpi_modes,
+                 "Under mpiexec: together (all ranks timed at once: aggregate bandwidth), each "
+                 "(one rank at a time, the others asleep: each rank's own); each value its own "
+                 "cell (default: together)");
+  run.add_option("--mpi-size", o.mpi_size,
+                 "Under mpiexec: per-rank (each rank's arrays are the size given: weak scaling) "
+                 "or total (the --sizes given are split across the ranks: strong scaling) "
+                 "(default: per-rank)");
+  run.add_option("--slow-below", o.slow_below,
+                 "Under mpiexec: flag a rank, or a host, whose median rate is below this fraction "
+                 "of the median rank's (host's), 0..1 (default: 0.9)");
   run.add_option("--format", o.format,
                  "Output format: table, csv, json, md, gbench (google/benchmark JSON) "
                  "(default: table)");
@@ -141,8 +153,10 @@ void AddSweepOptions(CLI::App& sweep, RawSweepOptions& o) {
                    "(default: 240)");
 }
 
-// Bad input is one line on stderr and exit code 2.
+// Bad input is one line on stderr and exit code 2. Under an MPI launcher every rank read the same
+// command line: rank 0 alone says what is wrong with it.
 int PrintUsageError(std::string_view message) {
+  if (LaunchFromEnvironment().rank > 0) return kExitUsage;
   const std::string_view first_line = message.substr(0, message.find('\n'));
   std::fprintf(stderr, "squarebench: error: %.*s\n", static_cast<int>(first_line.size()),
                first_line.data());

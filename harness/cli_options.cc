@@ -39,7 +39,8 @@ RawRunOptions SplitLists(RawRunOptions o) {
                                      {"--levels", &o.levels},
                                      {"--threads", &o.threads},
                                      {"--bind", &o.bindings},
-                                     {"--offset", &o.offsets}})
+                                     {"--offset", &o.offsets},
+                                     {"--mpi-mode", &o.mpi_modes}})
     SplitList(option, list);
   for (auto& [name, values] : o.knobs) SplitList("--" + name, &values);
   return o;
@@ -183,6 +184,23 @@ RunCommand RawRunOptions::Resolve() const {
     throw UsageError(fmt::format("--color '{}': must be auto, always or never", color));
   c.color = color;
   if (plot && no_save) throw UsageError("--plot draws the saved report: drop --no-save");
+  if (!split.mpi_modes.empty()) {
+    for (const std::string& mode : split.mpi_modes)
+      if (mode != "together" && mode != "each")
+        throw UsageError(fmt::format("--mpi-mode '{}': must be together or each", mode));
+    RefuseDuplicates("--mpi-mode", split.mpi_modes, split.mpi_modes);
+    c.mpi_modes = split.mpi_modes;
+  }
+  if (mpi_size != "per-rank" && mpi_size != "total")
+    throw UsageError(fmt::format("--mpi-size '{}': must be per-rank or total", mpi_size));
+  c.mpi_total = mpi_size == "total";
+  if (c.mpi_total && c.plan.sizes.empty())
+    throw UsageError(
+        "--mpi-size total splits the --sizes given across ranks: give --sizes (a "
+        "level names one rank's cache)");
+  if (!(slow_below > 0 && slow_below <= 1))
+    throw UsageError(fmt::format("--slow-below {}: must be in (0, 1]", slow_below));
+  c.slow_below = slow_below;
   return c;
 }
 

@@ -18,7 +18,9 @@ inline constexpr int kMaxRepeat = 100;
 
 // `run` and `scaling`: list-valued options as given, once or repeated, before splitting at commas.
 struct RawRunOptions {
-  std::vector<std::string> backends, dtypes, sizes, levels, threads, bindings, offsets;
+  std::vector<std::string> backends, dtypes, sizes, levels, threads, bindings, offsets, mpi_modes;
+  std::string mpi_size = "per-rank";
+  double slow_below = RunCommand{}.slow_below;
   // Backend knobs by name, as declared in the registry; validated by the planner.
   std::map<std::string, std::vector<std::string>> knobs;
   int samples = MeasureSettings{}.samples;

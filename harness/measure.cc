@@ -12,6 +12,8 @@
 #include "harness/clock.h"
 #include "harness/idle.h"
 #include "harness/inputs.h"
+#include "harness/lockstep.h"
+#include "harness/plan_exchange.h"
 #include "harness/stats.h"
 #include "harness/verify.h"
 
@@ -32,9 +34,11 @@ constexpr double kSlowBytesPerSecond = 10e9;
 // One cell while its group is being measured.
 struct Slot {
   const PlannedCell* planned = nullptr;
+  CellParams own;  // what this process runs: across MPI ranks, its share and its device
   std::unique_ptr<Cell> cell;
-  CellRecord record;
-  std::uint64_t calls = 1;           // per sample
+  CellRecord record;        // across MPI ranks: as every rank agrees
+  RankRecord rank;          // across MPI ranks: this rank's own samples, status and message
+  std::uint64_t calls = 1;  // per sample
   int target_samples = kMinSamples;  // per repetition
   std::size_t repetition_start = 0;  // the index of this repetition's first sample
   int busy_waits = 0;                // samples taken while other threads were still busy
@@ -68,10 +72,27 @@ bool Guarded(Slot& s, const char* stage, F&& f) {
   }
 }
 
+// What this rank runs of a cell spread over ranks: its share of the elements and, on a device
+// backend, the device after the cell's by its local rank (round-robin when they are fewer).
+CellParams OwnParams(const PlannedCell& p, const Ranks* ranks) {
+  CellParams own = p.params;
+  if (ranks == nullptr) return own;
+  own.elements = RankShare(p.params.elements, ranks->Size(), ranks->Rank());
+  if (!p.backend->variant_is_device) return own;
+  const std::vector<std::string>& devices = p.backend->variants.get();
+  const auto it = std::find(devices.begin(), devices.end(), own.variant);
+  if (it == devices.end()) return own;
+  const auto index =
+      static_cast<std::size_t>(it - devices.begin()) + static_cast<std::size_t>(ranks->LocalRank());
+  own.variant = devices[index % devices.size()];
+  own.backend = p.backend->name + "@" + own.variant;
+  return own;
+}
+
 void Setup(Slot& s) {
   const PlannedCell& p = *s.planned;
   try {
-    s.cell = p.backend->make_cell(p.params);
+    s.cell = p.backend->make_cell(s.own);
     s.cell->Setup(TimedFill(p.params.dtype));
     s.record.placement = s.cell->Placement();
     s.record.summary = s.cell->Summary();
@@ -96,63 +117,105 @@ double TimeCalls(Cell& cell, std::uint64_t calls, double slowdown) {
   return cell.AgreeOnSample(SecondsBetween(t0, Clock::now()));
 }
 
-// Finds the calls per sample that make a sample last >= the minimum sample time, and how many
-// samples the cell's budget allows.
-void Calibrate(Slot& s, const MeasureSettings& m) {
+// After a step of a cell on every rank: agrees on its seconds and on whether it failed anywhere;
+// a failure on one rank fails the cell on all, with that rank's message. Alone: the seconds.
+Lockstep::Agreed AgreeStep(Slot& s, Lockstep& l, double seconds, double kernel_seconds = 0) {
+  const bool failed = s.record.status != CellStatus::kOk;
+  if (failed && s.rank.status == CellStatus::kOk) {
+    s.rank.status = s.record.status;
+    s.rank.message = s.record.message;
+  }
+  const Lockstep::Agreed a =
+      l.Agree(seconds, kernel_seconds, failed, s.planned->params.mpi_mode == "each");
+  if (a.failed_rank >= 0) {
+    const auto [status, message] = l.FailureOf(a.failed_rank, s.record.status, s.record.message);
+    s.record.status = status;
+    s.record.message = fmt::format("rank {}: {}", a.failed_rank, message);
+    s.cell.reset();
+  }
+  return a;
+}
+
+// One timed batch of `calls` calls (after warm-up calls when `warm`) on every rank: all at once
+// after a barrier, or ("each") one rank after another while the others sleep. Then agreed.
+struct Batch {
+  double own_s = 0;          // this rank's seconds
+  double own_kernel_s = 0;   // this rank's device kernel seconds
+  bool started_idle = true;  // no other thread of this process was still busy
+  Lockstep::Agreed agreed;
+};
+Batch RunBatch(Slot& s, Lockstep& l, std::uint64_t calls, bool warm, double slowdown) {
+  Batch b;
+  const bool each = !l.Alone() && s.planned->params.mpi_mode == "each";
+  const auto mine = [&] {
+    b.started_idle = WaitUntilOtherThreadsIdle(kMaxIdleWaitS);
+    bool started = false;
+    Guarded(s, "run", [&] {
+      // Warm-up: at least one call (reloads this cell's arrays into the caches other cells of
+      // the round evicted them from), and long enough to wake workers that went to sleep.
+      if (warm) {
+        const auto w0 = Clock::now();
+        do s.cell->Run();
+        while (SecondsBetween(w0, Clock::now()) < kWarmupS);
+      }
+      s.cell->TakeKernelSeconds();
+      if (!each) l.StartTogether();
+      started = true;
+      b.own_s = TimeCalls(*s.cell, calls, slowdown);
+      b.own_kernel_s = s.cell->TakeKernelSeconds();
+    });
+    if (!each && !started) l.StartTogether();  // the others wait there
+  };
+  if (each) {
+    l.InTurns(mine);
+  } else {
+    mine();
+  }
+  b.agreed = AgreeStep(s, l, b.own_s, b.own_kernel_s);
+  return b;
+}
+
+// Finds the calls per sample that make a sample last >= the minimum sample time on the slowest
+// rank, and how many samples the cell's budget allows.
+void Calibrate(Slot& s, Lockstep& l, const MeasureSettings& m) {
   const double min_sample = std::max(m.min_time_s, 1000 * MeasuredTimer().resolution_s);
-  WaitUntilOtherThreadsIdle(kMaxIdleWaitS);
-  double per_call = 0;
-  Guarded(s, "run", [&] {
-    per_call = TimeCalls(*s.cell, 1, m.injected_slowdown);  // also the cold-start warm-up
-    s.calls = 1;
-    for (int i = 0; i < 3 && per_call * static_cast<double>(s.calls) < min_sample; ++i) {
-      const double want = min_sample / std::max(per_call, 1e-9);
-      s.calls = std::max<std::uint64_t>(s.calls, static_cast<std::uint64_t>(std::ceil(want * 1.1)));
-      per_call = TimeCalls(*s.cell, s.calls, m.injected_slowdown) / static_cast<double>(s.calls);
-    }
-  });
+  // The first call is also the cold-start warm-up.
+  double per_call = RunBatch(s, l, 1, false, m.injected_slowdown).agreed.max_s;
+  s.calls = 1;
+  for (int i = 0; i < 3 && s.live() && per_call * static_cast<double>(s.calls) < min_sample; ++i) {
+    const double want = min_sample / std::max(per_call, 1e-9);
+    s.calls = std::max<std::uint64_t>(s.calls, static_cast<std::uint64_t>(std::ceil(want * 1.1)));
+    per_call = RunBatch(s, l, s.calls, false, m.injected_slowdown).agreed.max_s /
+               static_cast<double>(s.calls);
+  }
   if (!s.live()) return;
-  s.cell->TakeKernelSeconds();
   s.record.calls_per_sample = s.calls;
+  // A cell whose arrays cannot stay in any cache and whose call is long has nothing to warm:
+  // waking workers costs < 1% of such a call.
   s.beyond_caches = m.last_level_cache_bytes > 0 &&
-                    s.planned->params.BytesPerCall() > 2 * m.last_level_cache_bytes &&
-                    per_call >= kLongCallS;
+                    s.own.BytesPerCall() > 2 * m.last_level_cache_bytes && per_call >= kLongCallS;
   const double warm_calls = s.beyond_caches ? 0 : 1;
-  const double per_sample = (static_cast<double>(s.calls) + warm_calls) * per_call + 1e-3;
+  const double turns = s.planned->params.mpi_mode == "each" ? l.Size() : 1;
+  const double per_sample = turns * (static_cast<double>(s.calls) + warm_calls) * per_call + 1e-3;
   const int affordable = static_cast<int>(m.max_time_s / per_sample);
   s.target_samples = std::clamp(affordable, kMinSamples, std::max(kMinSamples, m.samples));
 }
 
 // A later repetition keeps the first one's calls per sample and sample target: one cold call.
-void Rewarm(Slot& s) {
-  WaitUntilOtherThreadsIdle(kMaxIdleWaitS);
-  Guarded(s, "run", [&] { s.cell->Run(); });
-  if (s.live()) s.cell->TakeKernelSeconds();
-}
+void Rewarm(Slot& s, Lockstep& l) { RunBatch(s, l, 1, false, 0); }
 
-void TakeSample(Slot& s, double slowdown) {
-  if (!WaitUntilOtherThreadsIdle(kMaxIdleWaitS)) ++s.busy_waits;
-  double seconds = 0, kernel_seconds = 0;
-  Guarded(s, "run", [&] {
-    // Warm-up: at least one call (reloads this cell's arrays into the caches other cells of the
-    // round evicted them from), and long enough to wake workers that went to sleep. A cell whose
-    // arrays cannot stay in any cache and whose call is long has nothing to warm: waking workers
-    // costs < 1% of such a call.
-    if (!s.beyond_caches) {
-      const auto w0 = Clock::now();
-      do s.cell->Run();
-      while (SecondsBetween(w0, Clock::now()) < kWarmupS);
-    }
-    s.cell->TakeKernelSeconds();
-    seconds = TimeCalls(*s.cell, s.calls, slowdown);
-    kernel_seconds = s.cell->TakeKernelSeconds();
-  });
+void TakeSample(Slot& s, Lockstep& l, double slowdown) {
+  const Batch b = RunBatch(s, l, s.calls, !s.beyond_caches, slowdown);
+  if (!b.started_idle) ++s.busy_waits;
   if (!s.live()) return;
   const double calls = static_cast<double>(s.calls);
-  s.record.wall.samples.push_back(seconds / calls);
+  // "each": the ranks ran one after another, so the cell's time is theirs added.
+  const bool each = s.planned->params.mpi_mode == "each";
+  s.record.wall.samples.push_back((each ? b.agreed.sum_s : b.agreed.max_s) / calls);
+  s.rank.wall.samples.push_back(b.own_s / calls);
   if (s.cell->HasKernelTime()) {
     if (!s.record.kernel_only) s.record.kernel_only.emplace();
-    s.record.kernel_only->samples.push_back(kernel_seconds / calls);
+    s.record.kernel_only->samples.push_back(b.agreed.kernel_s / calls);
   }
 }
 
@@ -178,6 +241,11 @@ void Verify(Slot& s) {
   }
 }
 
+void Verify(Slot& s, Lockstep& l) {
+  Verify(s);
+  AgreeStep(s, l, 0);
+}
+
 void Finish(Slot& s, int repeat) {
   CellRecord& r = s.record;
   const std::size_t taken = r.wall.samples.size();
@@ -200,6 +268,14 @@ void Finish(Slot& s, int repeat) {
         fmt::format("{} sample(s) started while other threads were still busy", s.busy_waits));
 }
 
+// Across MPI ranks: every rank's own row of the cell, to rank 0's record.
+void GatherRankRows(Slot& s, Lockstep& l) {
+  std::vector<RankRecord> rows = l.Gather(s.rank);
+  for (RankRecord& row : rows)
+    if (!row.wall.samples.empty()) row.wall.stats = Summarize(row.wall.samples);
+  s.record.ranks = std::move(rows);
+}
+
 std::string Describe(const SizeGroup& g) {
   return fmt::format("{} {} elements ({}), {} cell(s){}", Name(g.dtype), FormatCount(g.elements),
                      g.level, g.cells.size(),
@@ -211,15 +287,15 @@ std::string Describe(const SizeGroup& g) {
 // Measures one repetition of the slots in [first, last) together: calibrate (the first) or warm
 // up (later ones), then shuffled rounds until each has its samples. Returns false when stopped.
 bool MeasureTogether(std::vector<Slot>& slots, std::size_t first, std::size_t last,
-                     const MeasureSettings& m, bool first_repetition, const std::atomic<bool>& stop,
+                     const MeasureSettings& m, bool first_repetition, Lockstep& l,
                      std::mt19937_64& rng) {
   for (std::size_t i = first; i < last; ++i) {
-    if (stop) return false;
+    if (l.Stopped()) return false;
     if (!slots[i].live()) continue;
     if (first_repetition) {
-      Calibrate(slots[i], m);
+      Calibrate(slots[i], l, m);
     } else {
-      Rewarm(slots[i]);
+      Rewarm(slots[i], l);
     }
   }
   std::vector<std::size_t> order;
@@ -230,8 +306,8 @@ bool MeasureTogether(std::vector<Slot>& slots, std::size_t first, std::size_t la
     if (order.empty()) return true;
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t i : order) {
-      if (stop) return false;
-      TakeSample(slots[i], m.injected_slowdown);
+      if (l.Stopped()) return false;
+      TakeSample(slots[i], l, m.injected_slowdown);
     }
   }
 }
@@ -265,6 +341,9 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
                  const ProgressFn& progress, std::vector<CellRecord>* cells,
                  BudgetUse* budget_use) {
   std::mt19937_64 rng(settings.seed);
+  Lockstep l(settings.ranks, stop);
+  const std::string host = settings.ranks ? settings.ranks->Host() : "";
+  const std::string cpus = settings.ranks ? ProcessCpuList() : "";
   bool completed = true;
   const auto start = Clock::now();
   std::size_t total_cells = 0, cells_done = 0;
@@ -272,7 +351,8 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
   BudgetUse use;
   for (std::size_t gi = 0; gi < plan.groups.size(); ++gi) {
     const SizeGroup& g = plan.groups[gi];
-    const double elapsed = SecondsBetween(start, Clock::now());
+    // Rank 0's budget decisions are every rank's: the slowest rank's clock decides.
+    const double elapsed = l.Max(SecondsBetween(start, Clock::now()));
     MeasureSettings m = settings;
     if (settings.deadline_s > 0) {
       // Per repetition: each repetition of a cell gets an equal share of its budget.
@@ -297,6 +377,13 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
     std::vector<Slot> slots(g.cells.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       slots[i].planned = &g.cells[i];
+      slots[i].own = OwnParams(g.cells[i], settings.ranks);
+      slots[i].rank = {.rank = l.Rank(),
+                       .host = host,
+                       .cpus = cpus,
+                       .device = slots[i].own.variant,
+                       .elements = slots[i].own.elements};
+      if (!g.cells[i].backend->variant_is_device) slots[i].rank.device.clear();
       slots[i].record.params = g.cells[i].params;
       slots[i].record.operation = g.cells[i].backend->operation;
       slots[i].record.level = g.cells[i].level;
@@ -312,10 +399,13 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
         for (std::size_t i = first; i < last; ++i) {
           Slot& s = slots[i];
           s.repetition_start = s.record.wall.samples.size();
-          if (stop) completed = false;
-          if (completed && s.record.status == CellStatus::kOk) Setup(s);
+          if (l.Stopped()) completed = false;
+          if (completed && s.record.status == CellStatus::kOk) {
+            Setup(s);
+            AgreeStep(s, l, 0);
+          }
         }
-        if (completed && !MeasureTogether(slots, first, last, m, rep == 0, stop, rng))
+        if (completed && !MeasureTogether(slots, first, last, m, rep == 0, l, rng))
           completed = false;
         for (std::size_t i = first; i < last; ++i) {
           Slot& s = slots[i];
@@ -323,7 +413,7 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
             s.record.repetitions.push_back(s.taken());
             s.record.events = s.cell->Events();
             FlagMissingThreads(s);
-            Verify(s);
+            Verify(s, l);
           }
           s.cell.reset();
         }
@@ -337,7 +427,10 @@ bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::a
         }
       }
     }
-    for (auto& s : slots) cells->push_back(std::move(s.record));
+    for (auto& s : slots) {
+      if (settings.ranks) GatherRankRows(s, l);
+      cells->push_back(std::move(s.record));
+    }
   }
   if (budget_use != nullptr) *budget_use = use;
   return completed;

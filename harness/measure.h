@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/plan.h"
+#include "harness/ranks.h"
 #include "harness/record.h"
 
 namespace sqb {
@@ -32,6 +33,10 @@ struct MeasureSettings {
   // For testing comparisons only: every timed batch of calls is stretched by this fraction of its
   // own time (0.1: 10% slower), spinning on the clock inside the timed region.
   double injected_slowdown = 0;
+  // MPI: the ranks measuring the plan in lock-step, each on its own arrays and its share of each
+  // cell's elements; the records (rank 0's are the report) carry one row per rank. nullptr: this
+  // process alone.
+  Ranks* ranks = nullptr;
 };
 inline constexpr int kMinSamples = 9;
 
@@ -46,7 +51,9 @@ struct BudgetUse {
 };
 
 // Measures every group of the plan and appends one record per cell to *cells. Checks *stop between
-// samples; when it is set, stops and returns false (what was measured is kept, flagged).
+// samples; when it is set, stops and returns false (what was measured is kept, flagged). Across
+// MPI ranks, every rank calls it with the same plan and settings, and a stop on any rank stops all
+// after the current sample.
 bool MeasurePlan(const Plan& plan, const MeasureSettings& settings, const std::atomic<bool>& stop,
                  const ProgressFn& progress, std::vector<CellRecord>* cells,
                  BudgetUse* budget_use = nullptr);

@@ -34,6 +34,10 @@ double GigaElementsPerSecond(const CellParams& p, double seconds_per_call) {
   return static_cast<double>(p.elements) / seconds_per_call / 1e9;
 }
 
+double RankGigabytesPerSecond(const CellRecord& c, const RankRecord& r, double seconds_per_call) {
+  return static_cast<double>(2 * SizeOf(c.params.dtype) * r.elements) / seconds_per_call / 1e9;
+}
+
 double EventsPerSecond(const CellRecord& c, const EventCount& e) {
   return e.per_call / c.wall.stats.median;
 }

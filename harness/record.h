@@ -29,6 +29,18 @@ struct Timing {
   SampleStats stats;
 };
 
+// One MPI rank's part of a cell: its own samples (its batch, not the maximum over the ranks).
+struct RankRecord {
+  int rank = 0;
+  std::string host;
+  std::string cpus;    // the rank's process CPU set, e.g. "0-3"
+  std::string device;  // the device variant this rank used; "" when the cell runs on no device
+  std::uint64_t elements = 0;  // this rank's share per array
+  CellStatus status = CellStatus::kOk;
+  std::string message;  // why FAILED / ERROR / SKIPPED on this rank
+  Timing wall;          // this rank's per-call seconds, one per sample of the cell
+};
+
 struct CellRecord {
   CellParams params;
   std::string level;  // "L1", "L2", "L3", "L3+", "DRAM": where the working set lives
@@ -50,6 +62,10 @@ struct CellRecord {
   std::optional<Timing> kernel_only;  // device-side, reported by device backends
   std::vector<EventCount> events;     // counted by the backend per call, e.g. coroutine switches
   std::vector<std::string> flags;     // e.g. "noisy: err 7.1% > 5%"
+  // MPI: one row per rank, by rank (params.ranks of them); empty when one process ran alone. The
+  // cell's own samples are then the ranks' agreed time: the maximum over the ranks ("together") or
+  // their sum ("each": the ranks ran one after another), for the bytes of all ranks.
+  std::vector<RankRecord> ranks;
 };
 
 // Ordered key/value facts about the machine and build; compared field by field between reports.
@@ -71,6 +87,9 @@ struct Report {
   std::vector<std::pair<std::string, std::string>> settings;  // samples, min-time, ...
   Fingerprint fingerprint;
   std::vector<std::string> notes;  // run-level facts, e.g. a size measured sequentially
+  // MPI: a rank, or a host, whose median rate is below this fraction of the median rank's (host's)
+  // is flagged as slow.
+  double slow_below = 0.90;
   std::vector<CellRecord> cells;
   std::vector<std::string> images;  // plots drawn from this report, embedded by the Markdown
 };
@@ -78,6 +97,8 @@ struct Report {
 // Throughput of a cell at a per-call time, in GB/s (1e9 bytes, STREAM counting) and G elements/s.
 double GigabytesPerSecond(const CellParams& p, double seconds_per_call);
 double GigaElementsPerSecond(const CellParams& p, double seconds_per_call);
+// One rank's own throughput, for its share of the cell's elements.
+double RankGigabytesPerSecond(const CellRecord& c, const RankRecord& r, double seconds_per_call);
 
 // An event's rate and, when its cost is calibrated, the share of the median call it takes (%).
 double EventsPerSecond(const CellRecord& c, const EventCount& e);

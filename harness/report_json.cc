@@ -1,4 +1,5 @@
 // The JSON reporter: the whole report, lossless enough to be read back (docs/report-schema.md).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "harness/report_layout.h"
@@ -19,7 +20,9 @@ Json Object(const std::vector<std::pair<std::string, std::string>>& pairs) {
   return j;
 }
 
-Json TimingJson(const CellParams& p, const Timing& t) {
+// `gbps` and `gelems` convert a per-call time: the cell's own rates, or one rank's.
+template <typename Gbps, typename Gelems>
+Json TimingJson(const Timing& t, Gbps gbps, Gelems gelems) {
   Json j;
   j["samples_s"] = Json::array();
   for (double s : t.samples) j["samples_s"].push_back(s);
@@ -35,13 +38,32 @@ Json TimingJson(const CellParams& p, const Timing& t) {
                 {"err_pct", s.err_pct},
                 {"outliers", s.outliers}};
   // The slow end of the time CI is the low end of the throughput CI.
-  j["gbps"] = {{"best", GigabytesPerSecond(p, s.best)},
-               {"median", GigabytesPerSecond(p, s.median)},
-               {"ci_low", GigabytesPerSecond(p, s.ci_high)},
-               {"ci_high", GigabytesPerSecond(p, s.ci_low)}};
-  j["gelems_per_s"] = {{"best", GigaElementsPerSecond(p, s.best)},
-                       {"median", GigaElementsPerSecond(p, s.median)}};
+  j["gbps"] = {{"best", gbps(s.best)},
+               {"median", gbps(s.median)},
+               {"ci_low", gbps(s.ci_high)},
+               {"ci_high", gbps(s.ci_low)}};
+  j["gelems_per_s"] = {{"best", gelems(s.best)}, {"median", gelems(s.median)}};
   return j;
+}
+
+Json TimingJson(const CellParams& p, const Timing& t) {
+  return TimingJson(
+      t, [&](double s) { return GigabytesPerSecond(p, s); },
+      [&](double s) { return GigaElementsPerSecond(p, s); });
+}
+
+// One rank's part of an MPI cell, its rates for its own share of the elements.
+Json RankJson(const CellRecord& c, const RankRecord& r) {
+  return {{"rank", r.rank},
+          {"host", r.host},
+          {"cpus", r.cpus},
+          {"device", r.device},
+          {"elements", r.elements},
+          {"status", Name(r.status)},
+          {"message", r.message},
+          {"wall", TimingJson(
+                       r.wall, [&](double s) { return RankGigabytesPerSecond(c, r, s); },
+                       [&](double s) { return static_cast<double>(r.elements) / s / 1e9; })}};
 }
 
 // The cell's efficiency against its ceiling; null when it has none.
@@ -79,6 +101,10 @@ Json CellJson(const Report& r, const CellRecord& c) {
   j["binding"] = Name(p.binding);
   j["knobs"] = Json::object();
   for (const auto& [k, v] : p.knobs) j["knobs"][k] = v;
+  if (!p.mpi_mode.empty()) {
+    j["ranks"] = p.ranks;
+    j["mpi_mode"] = p.mpi_mode;
+  }
   j["status"] = Name(c.status);
   j["message"] = c.message;
   j["placement"] = c.placement;
@@ -104,6 +130,10 @@ Json CellJson(const Report& r, const CellRecord& c) {
     j["events"].push_back(event);
   }
   j["flags"] = c.flags;
+  if (!c.ranks.empty()) {
+    j["rank_rows"] = Json::array();
+    for (const RankRecord& rank : c.ranks) j["rank_rows"].push_back(RankJson(c, rank));
+  }
   return j;
 }
 
@@ -177,6 +207,10 @@ std::string RenderJson(const Report& r) {
   j["fingerprint"] = {{"fields", Object(r.fingerprint.fields)},
                       {"warnings", r.fingerprint.warnings}};
   j["notes"] = r.notes;
+  // Only where it applies: reports of single-process cells read as before.
+  if (std::any_of(r.cells.begin(), r.cells.end(),
+                  [](const CellRecord& c) { return !c.ranks.empty(); }))
+    j["slow_below"] = r.slow_below;
   j["counting"] = kCounting;
   j["cells"] = Json::array();
   for (const CellRecord& c : r.cells) j["cells"].push_back(CellJson(r, c));

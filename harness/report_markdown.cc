@@ -1,6 +1,8 @@
 // The Markdown reporter: a self-contained report with GitHub tables, for results/ and reviews.
 #include <fmt/format.h>
 
+#include "harness/cell_key.h"
+#include "harness/rank_view.h"
 #include "harness/report_layout.h"
 #include "harness/report_matrix.h"
 #include "harness/reporters.h"
@@ -115,6 +117,46 @@ std::string SummarySection(const Report& r) {
   return out;
 }
 
+// A table of plain text as a GitHub table, every cell escaped.
+std::string MarkdownTable(const TextTable& t) {
+  std::string out = TableRow(t.header);
+  std::vector<std::string> rule;
+  for (bool right : t.right) rule.push_back(right ? "--:" : ":--");
+  out += TableRow(rule);
+  for (const std::vector<std::string>& row : t.rows) {
+    std::vector<std::string> cells;
+    for (const std::string& cell : row) cells.push_back(MarkdownEscape(cell));
+    out += TableRow(cells);
+  }
+  return out;
+}
+
+// Per cell measured across MPI ranks: the slowest host and rank in a line each, then the per-host
+// and per-rank tables (cut to the slow and telling rows when long). "" when no cell has ranks.
+std::string RanksSection(const Report& r) {
+  std::string out;
+  for (const CellRecord& c : r.cells) {
+    if (c.ranks.empty()) continue;
+    if (out.empty())
+      out = fmt::format("\n## Ranks and hosts\n\n{}.\n", MarkdownEscape(RanksLegend(r.slow_below)));
+    const RankView v = ViewRanks(c, r.slow_below);
+    out += fmt::format("\n### {} ({}, {})\n\n", Code(CellKey(c), false), c.level, Name(c.status));
+    for (const std::string& line : RankSummaryLines(v))
+      out += fmt::format("- {}\n", MarkdownEscape(line));
+    if (v.compare_hosts) {
+      const std::vector<std::size_t> hosts = ListedHosts(v);
+      out += fmt::format("\n{}", MarkdownTable(HostTable(v, hosts)));
+      if (const std::string line = HostsListedLine(v, hosts.size()); !line.empty())
+        out += fmt::format("\n{}.\n", MarkdownEscape(line));
+    }
+    const std::vector<std::size_t> ranks = ListedRanks(v);
+    out += fmt::format("\n{}", MarkdownTable(RankTable(v, ranks)));
+    if (const std::string line = RanksListedLine(v, ranks.size()); !line.empty())
+      out += fmt::format("\n{}.\n", MarkdownEscape(line));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string RenderMarkdown(const Report& r) {
@@ -150,6 +192,7 @@ std::string RenderMarkdown(const Report& r) {
     out += fmt::format("\n### {}\n\n{}", MarkdownEscape(g.title), ResultsTable(g));
   }
   if (groups.empty()) out += "\nNo cells.\n";
+  out += RanksSection(r);
   const AnalysisText analysis = DescribeAnalysis(r);
   if (!analysis.efficiency.empty() || !analysis.fits.empty() || !analysis.crossovers.empty() ||
       !analysis.scaling.empty())

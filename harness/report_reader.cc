@@ -42,6 +42,52 @@ Timing ReadTiming(const CheckedJson& j) {
   return t;
 }
 
+// The rows of a cell measured across MPI ranks: one per rank 0..ranks-1 (kept by rank), each with
+// as many samples as the cell (a rank that is not OK may have none), their elements summing to
+// the cell's.
+void ReadRankRows(const CheckedJson& rows, CellRecord& c) {
+  const std::vector<CheckedJson> elements = rows.Elements(kMaxReportRanks);
+  const auto ranks = static_cast<std::size_t>(c.params.ranks);
+  if (elements.size() != ranks)
+    rows.Fail(fmt::format("holds {} rows, but ranks is {}", elements.size(), ranks));
+  std::vector<std::size_t> row_of(ranks, ranks);
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    const CheckedJson& row = elements[i];
+    RankRecord r;
+    const CheckedJson rank = row.Field("rank");
+    r.rank = static_cast<int>(rank.Integer(0, ranks - 1));
+    if (row_of[r.rank] != ranks)
+      rank.Fail(fmt::format("rank {} is also rank_rows[{}]", r.rank, row_of[r.rank]));
+    row_of[r.rank] = i;
+    r.host = row.Field("host").String();
+    r.cpus = row.Field("cpus").String();
+    r.device = row.Field("device").String();
+    r.status = kStatuses[row.Field("status").OneOf({"OK", "FAILED", "ERROR", "SKIPPED"})];
+    r.message = row.Field("message").String();
+    const CheckedJson wall = row.Field("wall");
+    r.wall = ReadTiming(wall);
+    const std::size_t samples = r.wall.samples.size(), cell_samples = c.wall.samples.size();
+    if (samples != cell_samples && !(samples == 0 && r.status != CellStatus::kOk))
+      wall.Field("samples_s")
+          .Fail(fmt::format("holds {} samples, but the cell's wall.samples_s holds {}", samples,
+                            cell_samples));
+    const CheckedJson n = row.Field("elements");
+    r.elements = n.Integer(0, kMaxElements);
+    if (r.elements == 0 && samples > 0) n.Fail("must be >= 1 when wall.samples_s is not empty");
+    total += r.elements;  // at most 2^48 more each time: stops long before it could wrap
+    if (total > c.params.elements)
+      n.Fail(fmt::format("the rows' elements so far sum to {}, more than the cell's {}", total,
+                         c.params.elements));
+    c.ranks.push_back(std::move(r));
+  }
+  if (total != c.params.elements)
+    rows.Fail(
+        fmt::format("elements sum to {}, but the cell's elements is {}", total, c.params.elements));
+  std::sort(c.ranks.begin(), c.ranks.end(),
+            [](const RankRecord& a, const RankRecord& b) { return a.rank < b.rank; });
+}
+
 CellRecord ReadCell(const CheckedJson& j) {
   CellRecord c;
   CellParams& p = c.params;
@@ -70,6 +116,15 @@ CellRecord ReadCell(const CheckedJson& j) {
   p.threads = static_cast<int>(j.Field("threads").Integer(1, kMaxReportThreads));
   p.binding = kBindings[j.Field("binding").OneOf({"none", "cores"})];
   for (auto& [k, v] : j.Field("knobs").StringMap()) p.knobs.emplace(std::move(k), std::move(v));
+  // Both present in a cell measured across MPI ranks, both absent otherwise.
+  const auto ranks = j.OptionalField("ranks");
+  const auto mpi_mode = j.OptionalField("mpi_mode");
+  if (ranks && !mpi_mode) ranks->Fail("needs mpi_mode beside it (a cell measured across ranks)");
+  if (mpi_mode && !ranks) mpi_mode->Fail("needs ranks beside it (a cell measured across ranks)");
+  if (ranks) {
+    p.ranks = static_cast<int>(ranks->Integer(1, kMaxReportRanks));
+    p.mpi_mode = std::array{"together", "each"}[mpi_mode->OneOf({"together", "each"})];
+  }
   c.message = j.Field("message").String();
   c.placement = OptionalString(j, "placement");
   if (const auto on_device = j.OptionalField("on_device")) c.on_device = on_device->Bool();
@@ -100,6 +155,10 @@ CellRecord ReadCell(const CheckedJson& j) {
                           e.Field("cost_s").NonNegative()});
   }
   c.flags = j.Field("flags").Strings();
+  if (const auto rows = j.OptionalField("rank_rows")) {
+    if (!mpi_mode) rows->Fail("only a cell with mpi_mode has rank rows");
+    ReadRankRows(*rows, c);
+  }
   return c;
 }
 
@@ -126,6 +185,11 @@ Report ReadDocument(const nlohmann::json& j) {
   r.fingerprint.fields = fingerprint.Field("fields").StringMap();
   r.fingerprint.warnings = fingerprint.Field("warnings").Strings();
   r.notes = root.Field("notes").Strings();
+  if (const auto slow_below = root.OptionalField("slow_below")) {
+    r.slow_below = slow_below->Positive();
+    if (r.slow_below > 1)
+      slow_below->Fail(fmt::format("must be a number in (0, 1] (got {})", r.slow_below));
+  }
   for (const CheckedJson& cell : root.Field("cells").Elements()) r.cells.push_back(ReadCell(cell));
   return r;
 }

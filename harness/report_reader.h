@@ -25,6 +25,7 @@ inline constexpr std::size_t kMaxSamplesPerSeries = 10000;
 inline constexpr std::uint64_t kMaxReportOffset = std::uint64_t{1} << 20;  // as --offset allows
 inline constexpr std::uint64_t kMaxReportThreads = std::uint64_t{1} << 20;
 inline constexpr std::uint64_t kMaxCallsPerSample = std::uint64_t{1} << 40;
+inline constexpr std::uint64_t kMaxReportRanks = std::uint64_t{1} << 20;  // MPI ranks of a cell
 
 // Validates `text`, a report written by RenderJson (docs/report-schema.md), and returns it with
 // statistics recomputed from the raw samples. `name` (the file) starts every error message.

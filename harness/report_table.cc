@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "harness/cell_key.h"
+#include "harness/checked_json.h"
+#include "harness/rank_view.h"
 #include "harness/report_layout.h"
 #include "harness/report_matrix.h"
 #include "harness/reporters.h"
@@ -161,6 +164,60 @@ std::string MatrixText(const Report& r, const Matrix& m, const TableStyle& style
   return out;
 }
 
+// `t` aligned and indented by `indent`, a rule under its header; text from the report on one line.
+std::string AlignedTable(const TextTable& t, std::size_t indent) {
+  std::vector<std::vector<std::string>> grid = {t.header};
+  for (const std::vector<std::string>& row : t.rows) {
+    grid.emplace_back();
+    for (const std::string& cell : row) grid.back().push_back(OneLine(cell));
+  }
+  std::vector<std::size_t> width(t.header.size());
+  for (const auto& line : grid)
+    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
+  std::string out;
+  for (std::size_t row = 0; row < grid.size(); ++row) {
+    std::string line(indent, ' ');
+    for (std::size_t i = 0; i < grid[row].size(); ++i) {
+      if (i > 0) line += kSeparator;
+      const std::string pad(width[i] - grid[row][i].size(), ' ');
+      line += t.right[i] ? pad + grid[row][i] : grid[row][i] + pad;
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    out += line + "\n";
+    if (row == 0)
+      out +=
+          fmt::format("{}{}\n", std::string(indent, ' '), std::string(line.size() - indent, '-'));
+  }
+  return out;
+}
+
+// Per cell measured across MPI ranks: the slowest host and rank in a line each and the per-host
+// table; with the details, the per-rank table too. "" when no cell has ranks.
+std::string RanksText(const Report& r, bool details) {
+  std::string out;
+  for (const CellRecord& c : r.cells) {
+    if (c.ranks.empty()) continue;
+    if (out.empty())
+      out = fmt::format("\n{}", Wrap(fmt::format("ranks: {}", RanksLegend(r.slow_below)), 0));
+    const RankView v = ViewRanks(c, r.slow_below);
+    out += Wrap(fmt::format("{} ({}, {}):", CellKey(c), c.level, Name(c.status)), 2);
+    for (const std::string& line : RankSummaryLines(v)) out += Wrap(OneLine(line), 4);
+    if (v.compare_hosts) {
+      const std::vector<std::size_t> hosts = ListedHosts(v);
+      out += AlignedTable(HostTable(v, hosts), 4);
+      if (const std::string line = HostsListedLine(v, hosts.size()); !line.empty())
+        out += Wrap(line, 4);
+    }
+    if (!details) continue;
+    const std::vector<std::size_t> ranks = ListedRanks(v);
+    out += AlignedTable(RankTable(v, ranks), 4);
+    if (const std::string line = RanksListedLine(v, ranks.size()); !line.empty())
+      out += Wrap(line, 4);
+  }
+  if (!out.empty() && !details) out += "  each rank's row: --details, or the saved Markdown\n";
+  return out;
+}
+
 // The default view: the machine, then per dtype the matrix and one line per size.
 std::string RenderMatrixView(const Report& r, const TableStyle& style) {
   std::string out = Header(r, style, false);
@@ -178,6 +235,7 @@ std::string RenderMatrixView(const Report& r, const TableStyle& style) {
   if (!analysis.crossovers.empty())
     out += fmt::format("\n{}", Wrap(fmt::format("crossovers: {}", kCrossoverLegend), 0));
   for (const std::string& line : analysis.crossovers) out += Wrap(line, 2);
+  out += RanksText(r, false);
   const std::string flags = FlagCounts(r);
   const std::string where = style.saved_markdown.empty()
                                 ? "--details"
@@ -220,6 +278,7 @@ std::string RenderTable(const Report& r, const TableStyle& style) {
   for (const std::string& line : analysis.scaling) out += fmt::format("  {}\n", line);
   if (!analysis.crossovers.empty()) out += fmt::format("\ncrossovers: {}\n", kCrossoverLegend);
   for (const std::string& line : analysis.crossovers) out += fmt::format("  {}\n", line);
+  out += RanksText(r, true);
   return out;
 }
 

@@ -17,7 +17,10 @@
 #include "harness/clock.h"
 #include "harness/fingerprint.h"
 #include "harness/output_file.h"
+#include "harness/plan_exchange.h"
 #include "harness/plot_command.h"
+#include "harness/rank_fingerprints.h"
+#include "harness/rank_view.h"
 #include "harness/stop_signals.h"
 
 extern char** environ;
@@ -97,6 +100,23 @@ std::vector<std::pair<std::string, std::string>> Settings(const RunCommand& c) {
       {"inject_slowdown", fmt::format("{}", c.measure.injected_slowdown)},
       {"seed", std::to_string(c.measure.seed)},
   };
+}
+
+// Under an MPI launcher, what the run was spread over and how; and which devices rank 0's host
+// shares between its ranks.
+void AddRankSettings(const RunCommand& c, const Ranks& ranks, const Plan& plan, Report* report) {
+  for (const BackendInfo* b : UsedBackends(plan))
+    if (b->variant_is_device && !b->variants.empty() &&
+        static_cast<std::size_t>(ranks.LocalSize()) > b->variants.size())
+      report->notes.push_back(
+          fmt::format("{}: the {} ranks on host {} share its {} device(s) round-robin", b->name,
+                      ranks.LocalSize(), ranks.Host(), b->variants.size()));
+  report->settings.insert(report->settings.end(),
+                          {{"mpi_ranks", std::to_string(ranks.Size())},
+                           {"mpi_mode", fmt::format("{}", fmt::join(c.mpi_modes, ","))},
+                           {"mpi_size", c.mpi_total ? "total" : "per-rank"},
+                           {"slow_below", fmt::format("{}", c.slow_below)}});
+  report->slow_below = c.slow_below;
 }
 
 std::string BudgetNote(const RunCommand& c, const BudgetUse& use, double wall_s) {
@@ -207,29 +227,79 @@ Report StartReport(const RunCommand& c, const Plan& plan, std::time_t started) {
   return report;
 }
 
-}  // namespace
+// Rank 0's plan, spread over the ranks and sent to every rank, or the usage error that stops
+// them all (printed by rank 0 alone). Elsewhere: nullopt on an error, else rank 0's plan.
+struct Planned {
+  std::optional<Plan> plan;
+  std::string save_dir;
+  std::string error;  // rank 0: the usage error
+};
+Planned PlanOnRankZero(RunCommand& c, Ranks* ranks, const ProgressFn& progress) {
+  Planned out;
+  std::string text;
+  if (ranks == nullptr || ranks->Rank() == 0) {
+    try {
+      if (progress) progress("probing the last-level cache");
+      c.measure.last_level_cache_bytes = EffectiveLastLevelBytes();
+      if (progress) progress("planning");
+      MachineLimits limits = CurrentMachineLimits();
+      if (ranks) limits.available_memory /= static_cast<std::uint64_t>(ranks->MaxLocalSize());
+      Plan plan = MakePlan(c.plan, limits);
+      if (ranks) SpreadOverRanks(plan, ranks->Size(), c.mpi_modes, c.mpi_total, limits.caches);
+      out.save_dir = c.save ? SaveDir(c.results_dir) : "";
+      text = "P" + PlanToText(plan);
+      out.plan = std::move(plan);
+    } catch (const UsageError& e) {
+      if (!ranks) throw;
+      out.error = e.what();
+      text = "E";
+    }
+  }
+  if (ranks == nullptr) return out;
+  text = ranks->Broadcast(text);
+  // Every rank measures with rank 0's last-level cache, as it plans with it.
+  std::vector<double> cache = {static_cast<double>(c.measure.last_level_cache_bytes)};
+  ranks->Max(cache);
+  c.measure.last_level_cache_bytes = static_cast<std::uint64_t>(cache[0]);
+  if (text[0] == 'E') {
+    out.plan.reset();
+  } else if (ranks->Rank() != 0) {
+    out.plan = PlanFromText(text.substr(1));
+  }
+  return out;
+}
 
-int RunBenchmarks(const RunCommand& command) {
+int RunOnRanks(const RunCommand& command, Ranks* ranks) {
   RunCommand c = command;
+  const bool root = ranks == nullptr || ranks->Rank() == 0;
   const auto t0 = Clock::now();
-  const ProgressFn progress = Progress(c.progress, t0);
-  if (StopRequested()) return StoppedBeforeMeasuring();
-  if (progress) progress("probing the last-level cache");
-  c.measure.last_level_cache_bytes = EffectiveLastLevelBytes();
-  if (StopRequested()) return StoppedBeforeMeasuring();
-  if (progress) progress("planning");
-  const Plan plan = MakePlan(c.plan, CurrentMachineLimits());
-  const std::string save_dir = c.save ? SaveDir(c.results_dir) : "";
-  if (StopRequested()) return StoppedBeforeMeasuring();
+  const ProgressFn progress = root ? Progress(c.progress, t0) : ProgressFn{};
+  if (StopRequested() && ranks == nullptr) return StoppedBeforeMeasuring();
+  Planned planned = PlanOnRankZero(c, ranks, progress);
+  if (!planned.plan) {
+    if (root) std::fprintf(stderr, "squarebench: error: %s\n", planned.error.c_str());
+    return kExitUsage;
+  }
+  const Plan& plan = *planned.plan;
+  if (StopRequested() && ranks == nullptr) return StoppedBeforeMeasuring();
 
   const std::time_t started = std::time(nullptr);
-  Report report = StartReport(c, plan, started);
+  Report report = root ? StartReport(c, plan, started) : Report{};
+  if (ranks) {
+    GatherFingerprints(*ranks, UsedBackends(plan), root ? &report : nullptr);
+    if (root) AddRankSettings(c, *ranks, plan, &report);
+  }
   c.measure.deadline_s = c.budget_s;
+  c.measure.ranks = ranks;
   BudgetUse budget;
   report.complete = MeasurePlan(plan, c.measure, StopRequested(), progress, &report.cells, &budget);
+  if (!root) return ExitCode(report, false);
   if (!report.complete && !MeasuredAnything(report)) return StoppedBeforeMeasuring();
   report.wall_seconds = SecondsBetween(t0, Clock::now());
   if (c.budget_s > 0) report.notes.push_back(BudgetNote(c, budget, report.wall_seconds));
+  for (CellRecord& cell : report.cells)
+    for (std::string& flag : SlowRankFlags(cell, c.slow_below)) cell.flags.push_back(flag);
+  const std::string& save_dir = planned.save_dir;
 
   // The report is saved before anything is printed: `squarebench | head` must not lose it.
   // NO_COLOR counts when set and not empty (no-color.org).
@@ -251,6 +321,31 @@ int RunBenchmarks(const RunCommand& command) {
     attempt([&] { style.saved_markdown = SaveReport(report, save_dir, started, c.plot); });
   attempt([&] { WriteResult(c.out, Render(report, c.format, style)); });
   return ExitCode(report, output_failed);
+}
+
+}  // namespace
+
+int RunBenchmarks(const RunCommand& command) {
+  if (!LaunchFromEnvironment().launched()) return RunOnRanks(command, nullptr);
+  std::unique_ptr<Ranks> ranks;
+  try {
+    ranks = JoinRanks();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "squarebench: error: %s\n", e.what());
+    return kExitUsage;
+  }
+  // Past MPI_Init, a rank that cannot go on must not leave the others waiting in a collective.
+  try {
+    return RunOnRanks(command, ranks.get());
+  } catch (const std::exception& e) {
+    const int code = dynamic_cast<const UsageError*>(&e)    ? kExitUsage
+                     : dynamic_cast<const OutputError*>(&e) ? kExitOutput
+                                                            : kExitFailed;
+    std::fprintf(stderr, "squarebench: error: rank %d of %d: %s\n", ranks->Rank(), ranks->Size(),
+                 e.what());
+    ranks->Abort(code);
+    return code;
+  }
 }
 
 }  // namespace sqb

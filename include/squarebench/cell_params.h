@@ -21,11 +21,17 @@ struct CellParams {
   std::string chunk_kernel;  // how one chunk is computed, e.g. "scalar"
   std::string variant;       // "" when the backend has none
   DType dtype = DType::kF32;
-  std::uint64_t elements = 0;  // per array, as --sizes counts them
-  std::uint64_t offset = 0;    // elements added to y's start (STREAM's OFFSET)
+  // Per array, as --sizes counts them. In a cell measured across MPI ranks, the harness records the
+  // total over the ranks, and hands each rank's backend its own share.
+  std::uint64_t elements = 0;
+  std::uint64_t offset = 0;  // elements added to y's start (STREAM's OFFSET)
   int threads = 1;
   Binding binding = Binding::kCores;
   std::map<std::string, std::string> knobs;  // backend-specific, each value its own cell
+  // MPI: the processes measuring this cell, each on its own arrays, and how they are timed
+  // ("together": all at once; "each": one rank at a time). "" when one process ran alone.
+  int ranks = 1;
+  std::string mpi_mode;
 
   // Bytes one call moves, counted as STREAM does: read x once, write y once (2 * sizeof(T) * n).
   std::uint64_t BytesPerCall() const { return 2 * SizeOf(dtype) * elements; }

@@ -1,0 +1,25 @@
+// A plan's measured part as text, so that rank 0's plan is the one every MPI rank measures.
+#pragma once
+
+#include <string>
+
+#include "harness/plan.h"
+
+namespace sqb {
+
+// The size groups and their cells; the skipped cells and notes stay with rank 0, which reports.
+std::string PlanToText(const Plan& plan);
+// Throws std::runtime_error when a backend the text names is not registered in this binary.
+Plan PlanFromText(const std::string& text);
+
+// Turns a plan of one process into the plan of `ranks` processes measuring in lock-step: every
+// cell once per MPI mode (each its own cell), its elements the total over the ranks. `total`: the
+// planned sizes are totals, split across the ranks (strong scaling); else each rank's (weak
+// scaling). Levels follow one rank's share. Throws UsageError when a total is out of range.
+void SpreadOverRanks(Plan& plan, int ranks, const std::vector<std::string>& modes, bool total,
+                     const CacheSizes& caches);
+
+// This rank's share of a total: the first `total % ranks` ranks take one element more.
+std::uint64_t RankShare(std::uint64_t total, int ranks, int rank);
+
+}  // namespace sqb
