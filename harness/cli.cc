@@ -69,7 +69,8 @@ void AddRunOptions(CLI::App& run, RawRunOptions& o, bool sizes_and_levels = true
         ->excludes(sizes);
   }
   run.add_option("--threads", o.threads,
-                 "Thread counts for parallel backends, 1..64x cores (default: all cores; "
+                 "Thread counts for parallel backends, 1..64x cores (default: every core of "
+                 "this process's CPU set, which taskset, a cgroup or mpiexec may narrow; "
                  "single-thread backends always use 1)");
   run.add_option("--bind", o.bindings, "Thread pinning: none, cores (default: cores)");
   run.add_option("--offset", o.offsets,

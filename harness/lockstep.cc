@@ -1,7 +1,7 @@
 // MPI ranks kept in step through a plan: agreements, turns, and the rank rows gathered to rank 0.
 #include "harness/lockstep.h"
 
-#include <nlohmann/json.hpp>
+#include "harness/rank_messages.h"
 
 namespace sqb {
 
@@ -53,24 +53,9 @@ double Lockstep::Max(double value) {
 
 std::vector<RankRecord> Lockstep::Gather(const RankRecord& mine) {
   if (!ranks_) return {mine};
-  using Json = nlohmann::json;
-  const Json j = {{"rank", mine.rank},       {"host", mine.host},           {"cpus", mine.cpus},
-                  {"device", mine.device},   {"elements", mine.elements},   {"status", mine.status},
-                  {"message", mine.message}, {"samples", mine.wall.samples}};
   std::vector<RankRecord> rows;
-  for (const std::string& text : ranks_->Gather(j.dump())) {
-    const Json r = Json::parse(text);
-    RankRecord row;
-    r.at("rank").get_to(row.rank);
-    r.at("host").get_to(row.host);
-    r.at("cpus").get_to(row.cpus);
-    r.at("device").get_to(row.device);
-    r.at("elements").get_to(row.elements);
-    r.at("status").get_to(row.status);
-    r.at("message").get_to(row.message);
-    r.at("samples").get_to(row.wall.samples);
-    rows.push_back(std::move(row));
-  }
+  for (const std::string& text : ranks_->Gather(RankRowToText(mine)))
+    rows.push_back(RankRowFromText(text));
   return rows;
 }
 

@@ -13,7 +13,7 @@
 #include "harness/idle.h"
 #include "harness/inputs.h"
 #include "harness/lockstep.h"
-#include "harness/plan_exchange.h"
+#include "harness/rank_plan.h"
 #include "harness/stats.h"
 #include "harness/verify.h"
 

@@ -33,6 +33,15 @@ void MergeCell(CellRecord& into, const CellRecord& from) {
   }
   into.calls_per_sample = std::max(into.calls_per_sample, from.calls_per_sample);
   AddOnce(into.flags, from.flags);
+  // Rank rows stay only while every report has them, so that each splits as wall does.
+  if (into.ranks.size() != from.ranks.size()) {
+    into.ranks.clear();
+    return;
+  }
+  for (std::size_t r = 0; r < into.ranks.size(); ++r) {
+    Append(into.ranks[r].wall.samples, from.ranks[r].wall.samples);
+    if (into.ranks[r].status == CellStatus::kOk) into.ranks[r].status = from.ranks[r].status;
+  }
 }
 
 }  // namespace
@@ -65,6 +74,8 @@ Report MergeReports(const std::vector<Report>& reports) {
     if (c.kernel_only && c.kernel_only->samples.size() != c.wall.samples.size())
       c.kernel_only.reset();
     if (!c.wall.samples.empty()) c.wall.stats = Summarize(c.wall.samples);
+    for (RankRecord& row : c.ranks)
+      if (!row.wall.samples.empty()) row.wall.stats = Summarize(row.wall.samples);
     if (c.kernel_only && !c.kernel_only->samples.empty())
       c.kernel_only->stats = Summarize(c.kernel_only->samples);
   }

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "harness/fingerprint.h"
+#include "harness/rank_messages.h"
 #include "harness/rank_view.h"
 
 namespace sqb {
@@ -24,21 +24,17 @@ bool Volatile(const std::string& key) {
 
 void GatherFingerprints(Ranks& ranks, const std::vector<const BackendInfo*>& backends,
                         Report* report) {
-  nlohmann::json mine = nlohmann::json::object();
-  if (report == nullptr)
-    for (const auto& [k, v] : CollectFingerprint(backends).fields) mine[k] = v;
-  const std::vector<std::string> texts = ranks.Gather(mine.dump());
+  const std::vector<std::string> texts =
+      ranks.Gather(report == nullptr ? FieldsToText(CollectFingerprint(backends).fields) : "[]");
   if (report == nullptr) return;
   Fingerprint& f = report->fingerprint;
   std::set<std::string> hosts;
   // key -> value -> ranks with it; rank 0's from the report.
   std::map<std::string, std::map<std::string, std::vector<int>>> values;
   for (const auto& [k, v] : f.fields) values[k][v].push_back(0);
-  for (int r = 1; r < static_cast<int>(texts.size()); ++r) {
-    const nlohmann::json fields = nlohmann::json::parse(texts[r]);
-    for (const auto& [k, v] : fields.items())
-      if (values.count(k)) values[k][v.get<std::string>()].push_back(r);
-  }
+  for (int r = 1; r < static_cast<int>(texts.size()); ++r)
+    for (const auto& [k, v] : FieldsFromText(texts[r]))
+      if (values.count(k)) values[k][v].push_back(r);
   for (const auto& [key, by_value] : values) {
     if (Volatile(key) || by_value.size() < 2) continue;
     std::vector<std::string> parts;

@@ -10,7 +10,7 @@
 namespace sqb {
 namespace {
 
-constexpr std::array<std::string_view, 35> kHeader = {
+constexpr std::array<std::string_view, 37> kHeader = {
     "backend",          "executor",        "chunk_kernel",
     "variant",          "operation",       "dtype",
     "elements",         "bytes_per_array", "working_set_bytes",
@@ -22,7 +22,8 @@ constexpr std::array<std::string_view, 35> kHeader = {
     "err_pct",          "outliers",        "gbps_best",
     "gbps_median",      "gelems_median",   "kernel_only_median_s",
     "events",           "flags",           "efficiency_pct",
-    "ceiling",          "on_device"};
+    "ceiling",          "on_device",       "ranks",
+    "mpi_mode"};
 
 template <typename Range>
 std::string Join(const Range& items, std::string_view sep) {
@@ -89,6 +90,10 @@ std::vector<std::string> Row(const Report& r, const CellRecord& c) {
                 : ceiling_knobs.empty() ? e->ceiling->params.backend
                                         : e->ceiling->params.backend + " " + ceiling_knobs);
   row.push_back(c.on_device ? "true" : "false");
+  // One process alone: ranks 1 and no mode. Across MPI ranks, the cell's figures are the ranks'
+  // agreed ones (docs/report-schema.md); each rank's own are in the JSON.
+  row.push_back(std::to_string(c.params.ranks));
+  row.push_back(c.params.mpi_mode);
   return row;
 }
 

@@ -25,7 +25,13 @@ class MpiTest : public sqb::testing::CliTest {
     all.insert(all.end(), args.begin(), args.end());
     environment.insert(environment.end(),
                        {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
-                        "OMPI_MCA_rmaps_base_oversubscribe=1"});
+                        "OMPI_MCA_rmaps_base_oversubscribe=1",
+                        // LeakSanitizer can then name Open MPI's plugins (tests/lsan.supp).
+                        "OMPI_MCA_mca_base_component_disable_dlclose=1"});
+    // Open MPI's libraries have no frame pointers: LeakSanitizer's fast unwinder stops in them
+    // and leaves stacks the suppressions cannot match.
+    if (const char* lsan = std::getenv("LSAN_OPTIONS"))
+      environment.push_back(std::string("LSAN_OPTIONS=") + lsan + ":fast_unwind_on_malloc=0");
     return sqb::testing::StartBinary(SQB_MPIEXEC, all, dir_, {.environment = environment});
   }
 

@@ -28,7 +28,7 @@
 namespace sqb {
 namespace {
 
-constexpr std::size_t kCsvColumns = 35;
+constexpr std::size_t kCsvColumns = 37;
 
 using testing::SampleCell;
 using testing::SampleReport;
@@ -312,19 +312,23 @@ TEST(Reporters, CsvHasOneRecordPerCellAndFixedColumns) {
   ASSERT_EQ(records.size(), r.cells.size() + 1);
   for (const auto& record : records) EXPECT_EQ(record.size(), kCsvColumns);
   EXPECT_EQ(records[0][0], "backend");
-  EXPECT_EQ(records[0][kCsvColumns - 4], "flags");
-  EXPECT_EQ(records[0][kCsvColumns - 2], "ceiling");
-  EXPECT_EQ(records[0][kCsvColumns - 1], "on_device");
-  EXPECT_EQ(records[3][kCsvColumns - 2], "openmp+memcpy") << "openmp rated against its copy";
-  EXPECT_DOUBLE_EQ(std::stod(records[3][kCsvColumns - 3]), 100 * 0.451e-6 / 0.55e-6);
-  EXPECT_EQ(records[3][kCsvColumns - 1], "false");
-  EXPECT_EQ(records[8][kCsvColumns - 1], "true") << "opencl runs on a device";
+  EXPECT_EQ(records[0][kCsvColumns - 6], "flags");
+  EXPECT_EQ(records[0][kCsvColumns - 4], "ceiling");
+  EXPECT_EQ(records[0][kCsvColumns - 3], "on_device");
+  EXPECT_EQ(records[0][kCsvColumns - 2], "ranks");
+  EXPECT_EQ(records[0][kCsvColumns - 1], "mpi_mode");
+  EXPECT_EQ(records[3][kCsvColumns - 2], "1") << "one process alone";
+  EXPECT_EQ(records[3][kCsvColumns - 1], "");
+  EXPECT_EQ(records[3][kCsvColumns - 4], "openmp+memcpy") << "openmp rated against its copy";
+  EXPECT_DOUBLE_EQ(std::stod(records[3][kCsvColumns - 5]), 100 * 0.451e-6 / 0.55e-6);
+  EXPECT_EQ(records[3][kCsvColumns - 3], "false");
+  EXPECT_EQ(records[8][kCsvColumns - 3], "true") << "opencl runs on a device";
   EXPECT_EQ(records[4][13], "grain=1024");
   EXPECT_EQ(records[4][14], "FAILED");
   EXPECT_EQ(records[4][19], "") << "no times for a FAILED cell";
   EXPECT_EQ(records[9][15], r.cells[8].message) << "quotes and line breaks survive";
   EXPECT_EQ(std::stod(records[3][21]), 0.55e-6);
-  EXPECT_EQ(records.back()[kCsvColumns - 5],
+  EXPECT_EQ(records.back()[kCsvColumns - 7],
             "3 switches per call (3.33 M/s), 7 resumes per call (7.77 M/s; 4.50 ns each: 3.50% of "
             "the time)");
 }

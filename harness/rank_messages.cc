@@ -1,5 +1,6 @@
-// A plan's measured part as text, and its spreading over MPI ranks.
-#include "harness/plan_exchange.h"
+// What MPI ranks send each other, as text: rank 0's plan, each rank's row of a cell, each rank's
+// fingerprint. One translation unit pays for nlohmann-json's templates.
+#include "harness/rank_messages.h"
 
 #include <fmt/format.h>
 
@@ -84,45 +85,33 @@ Plan PlanFromText(const std::string& text) {
   return plan;
 }
 
-std::uint64_t RankShare(std::uint64_t total, int ranks, int rank) {
-  const auto p = static_cast<std::uint64_t>(ranks), r = static_cast<std::uint64_t>(rank);
-  return total / p + (r < total % p ? 1 : 0);
+std::string RankRowToText(const RankRecord& row) {
+  const Json j = {{"rank", row.rank},       {"host", row.host},           {"cpus", row.cpus},
+                  {"device", row.device},   {"elements", row.elements},   {"status", row.status},
+                  {"message", row.message}, {"samples", row.wall.samples}};
+  return j.dump();
 }
 
-void SpreadOverRanks(Plan& plan, int ranks, const std::vector<std::string>& modes, bool total,
-                     const CacheSizes& caches) {
-  const auto p = static_cast<std::uint64_t>(ranks);
-  for (SizeGroup& g : plan.groups) {
-    if (total && g.elements < p)
-      throw UsageError(fmt::format("--mpi-size total: {} elements cannot be split over {} ranks",
-                                   g.elements, ranks));
-    if (!total && g.elements > kMaxElements / p)
-      throw UsageError(
-          fmt::format("{} elements per rank x {} ranks is over the most a cell may "
-                      "hold ({})",
-                      g.elements, ranks, kMaxElements));
-    const std::uint64_t all = total ? g.elements : g.elements * p;
-    const std::uint64_t share = RankShare(all, ranks, 0);
-    const std::uint64_t share_bytes = 2 * SizeOf(g.dtype) * share;
-    g.elements = all;
-    if (total) g.level = ClassifyLevel(share_bytes, caches);
-    std::vector<PlannedCell> spread;
-    for (const std::string& mode : modes) {
-      for (PlannedCell c : g.cells) {
-        c.params.elements = all;
-        c.params.ranks = ranks;
-        c.params.mpi_mode = mode;
-        c.ceiling_set += " mpi=" + mode;
-        if (total) {
-          const auto own =
-              c.backend->device_caches ? c.backend->device_caches(c.params.variant) : std::nullopt;
-          c.level = ClassifyLevel(share_bytes, own ? *own : caches);
-        }
-        spread.push_back(std::move(c));
-      }
-    }
-    g.cells = std::move(spread);
-  }
+RankRecord RankRowFromText(const std::string& text) {
+  const Json j = Json::parse(text);
+  RankRecord row;
+  j.at("rank").get_to(row.rank);
+  j.at("host").get_to(row.host);
+  j.at("cpus").get_to(row.cpus);
+  j.at("device").get_to(row.device);
+  j.at("elements").get_to(row.elements);
+  j.at("status").get_to(row.status);
+  j.at("message").get_to(row.message);
+  j.at("samples").get_to(row.wall.samples);
+  return row;
+}
+
+std::string FieldsToText(const std::vector<std::pair<std::string, std::string>>& fields) {
+  return Json(fields).dump();
+}
+
+std::vector<std::pair<std::string, std::string>> FieldsFromText(const std::string& text) {
+  return Json::parse(text).get<std::vector<std::pair<std::string, std::string>>>();
 }
 
 }  // namespace sqb

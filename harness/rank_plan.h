@@ -1,4 +1,4 @@
-// A plan's measured part as text, so that rank 0's plan is the one every MPI rank measures.
+// A plan of one process spread over MPI ranks, and each rank's share of a cell.
 #pragma once
 
 #include <string>
@@ -6,11 +6,6 @@
 #include "harness/plan.h"
 
 namespace sqb {
-
-// The size groups and their cells; the skipped cells and notes stay with rank 0, which reports.
-std::string PlanToText(const Plan& plan);
-// Throws std::runtime_error when a backend the text names is not registered in this binary.
-Plan PlanFromText(const std::string& text);
 
 // Turns a plan of one process into the plan of `ranks` processes measuring in lock-step: every
 // cell once per MPI mode (each its own cell), its elements the total over the ranks. `total`: the
