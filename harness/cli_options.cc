@@ -207,8 +207,8 @@ RunCommand RawRunOptions::Resolve() const {
 RunCommand RawSweepOptions::Resolve() const {
   RunCommand c = run.Resolve();
   const std::uint64_t first = Count(from, "--from: ");
-  const std::optional<std::uint64_t> last =
-      to.empty() ? std::nullopt : std::optional(Count(to, "--to: "));
+  // 0: not given (a count is >= 1).
+  const std::uint64_t last = to.empty() ? 0 : Count(to, "--to: ");
   if (points_per_octave < 1 || points_per_octave > 64)
     throw UsageError(fmt::format("--points-per-octave {}: must be 1..64", points_per_octave));
   if (!(budget > 0)) throw UsageError(fmt::format("--budget {}: must be > 0 seconds", budget));
@@ -216,7 +216,7 @@ RunCommand RawSweepOptions::Resolve() const {
   for (DType t : c.plan.dtypes) {
     // Default: up to the DRAM level's count, the working set >= 4x the last-level cache.
     const std::uint64_t end =
-        last ? *last : ElementsForLevel("DRAM", machine.caches, t).value_or(first);
+        last != 0 ? last : ElementsForLevel("DRAM", machine.caches, t).value_or(first);
     if (first > end)
       throw UsageError(fmt::format("--from {} is above --to {} ({})", first, end, Name(t)));
     c.plan.sizes_by_dtype[t] = LogSpacedCounts(first, end, points_per_octave);

@@ -186,7 +186,8 @@ void Decide(const CompareOptions& o, std::vector<CellComparison>& cells) {
   }
 }
 
-LevelSummary Summarize(const std::string& level, const std::vector<const CellComparison*>& cells) {
+LevelSummary SummarizeCells(const std::string& level,
+                            const std::vector<const CellComparison*>& cells) {
   LevelSummary s{level};
   std::vector<double> ratios;
   for (const auto* c : cells) {
@@ -281,17 +282,17 @@ void SummarizeLevels(Comparison* out) {
       if (std::find(backends.begin(), backends.end(), c.backend) == backends.end())
         backends.push_back(c.backend);
     }
-    out->levels.push_back(Summarize(level, in_level));
+    out->levels.push_back(SummarizeCells(level, in_level));
     for (const auto& backend : backends) {
       std::vector<const CellComparison*> in_backend;
       for (const auto* c : in_level)
         if (c->backend == backend) in_backend.push_back(c);
-      out->backends.push_back(Summarize(level, in_backend));
+      out->backends.push_back(SummarizeCells(level, in_backend));
       out->backends.back().backend = backend;
     }
     all.insert(all.end(), in_level.begin(), in_level.end());
   }
-  out->levels.push_back(Summarize("all", all));
+  out->levels.push_back(SummarizeCells("all", all));
 }
 
 }  // namespace

@@ -72,23 +72,6 @@ bool Guarded(Slot& s, const char* stage, F&& f) {
   }
 }
 
-// What this rank runs of a cell spread over ranks: its share of the elements and, on a device
-// backend, the device after the cell's by its local rank (round-robin when they are fewer).
-CellParams OwnParams(const PlannedCell& p, const Ranks* ranks) {
-  CellParams own = p.params;
-  if (ranks == nullptr) return own;
-  own.elements = RankShare(p.params.elements, ranks->Size(), ranks->Rank());
-  if (!p.backend->variant_is_device) return own;
-  const std::vector<std::string>& devices = p.backend->variants.get();
-  const auto it = std::find(devices.begin(), devices.end(), own.variant);
-  if (it == devices.end()) return own;
-  const auto index =
-      static_cast<std::size_t>(it - devices.begin()) + static_cast<std::size_t>(ranks->LocalRank());
-  own.variant = devices[index % devices.size()];
-  own.backend = p.backend->name + "@" + own.variant;
-  return own;
-}
-
 void Setup(Slot& s) {
   const PlannedCell& p = *s.planned;
   try {

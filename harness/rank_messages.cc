@@ -12,7 +12,7 @@
 namespace sqb {
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 Json ParamsJson(const CellParams& p) {
   return {{"backend", p.backend}, {"executor", p.executor}, {"chunk_kernel", p.chunk_kernel},

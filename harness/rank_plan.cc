@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sqb {
 std::uint64_t RankShare(std::uint64_t total, int ranks, int rank) {
   const auto p = static_cast<std::uint64_t>(ranks), r = static_cast<std::uint64_t>(rank);
@@ -43,6 +45,21 @@ void SpreadOverRanks(Plan& plan, int ranks, const std::vector<std::string>& mode
     }
     g.cells = std::move(spread);
   }
+}
+
+CellParams OwnParams(const PlannedCell& p, const Ranks* ranks) {
+  CellParams own = p.params;
+  if (ranks == nullptr) return own;
+  own.elements = RankShare(p.params.elements, ranks->Size(), ranks->Rank());
+  if (!p.backend->variant_is_device) return own;
+  const std::vector<std::string>& devices = p.backend->variants.get();
+  const auto it = std::find(devices.begin(), devices.end(), own.variant);
+  if (it == devices.end()) return own;
+  const auto index =
+      static_cast<std::size_t>(it - devices.begin()) + static_cast<std::size_t>(ranks->LocalRank());
+  own.variant = devices[index % devices.size()];
+  own.backend = p.backend->name + "@" + own.variant;
+  return own;
 }
 
 }  // namespace sqb

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "harness/plan.h"
+#include "harness/ranks.h"
 
 namespace sqb {
 
@@ -13,6 +14,11 @@ namespace sqb {
 // scaling). Levels follow one rank's share. Throws UsageError when a total is out of range.
 void SpreadOverRanks(Plan& plan, int ranks, const std::vector<std::string>& modes, bool total,
                      const CacheSizes& caches);
+
+// What this rank runs of a cell spread over ranks (the cell's params when `ranks` is nullptr):
+// its share of the elements and, on a device backend, the device after the cell's by its local
+// rank (round-robin when they are fewer).
+CellParams OwnParams(const PlannedCell& p, const Ranks* ranks);
 
 // This rank's share of a total: the first `total % ranks` ranks take one element more.
 std::uint64_t RankShare(std::uint64_t total, int ranks, int rank);

@@ -14,7 +14,7 @@
 namespace sqb {
 namespace {
 
-double Median(std::vector<double> v) {
+double MedianOrZero(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
@@ -85,7 +85,7 @@ RankView ViewRanks(const CellRecord& c, double slow_below) {
     }
     v.ranks.push_back(x);
   }
-  const double median_rank = Median(rates);
+  const double median_rank = MedianOrZero(rates);
   std::map<std::string_view, std::size_t> host_index;
   for (RankRate& x : v.ranks) {
     if (x.measured) {
@@ -108,7 +108,7 @@ RankView ViewRanks(const CellRecord& c, double slow_below) {
     if (h.measured) per_rank.push_back(h.gbps / static_cast<double>(h.ranks.size()));
   }
   v.compare_hosts = per_rank.size() >= 2 && shared;
-  const double median_host = Median(per_rank);
+  const double median_host = MedianOrZero(per_rank);
   for (HostRate& h : v.hosts) {
     if (!h.measured) continue;
     h.ratio = Ratio(h.gbps / static_cast<double>(h.ranks.size()), median_host);

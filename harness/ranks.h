@@ -28,7 +28,8 @@ class Ranks {
   // Each value becomes its maximum (its sum) over the ranks: one reduction.
   virtual void Max(std::vector<double>& /*values*/) {}
   virtual void Sum(std::vector<double>& /*values*/) {}
-  // `text` as `root` gave it, on every rank.
+  // `text` as `root` gave it, on every rank. Broadcast and Gather wait sleeping, as
+  // SleepingBarrier does: they wait on one rank's work (planning, a fingerprint, a cell's end).
   virtual std::string Broadcast(const std::string& text, int /*root*/ = 0) { return text; }
   // On rank 0: every rank's text, by rank; elsewhere: empty.
   virtual std::vector<std::string> Gather(const std::string& text) { return {text}; }

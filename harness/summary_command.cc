@@ -16,7 +16,6 @@
 namespace sqb {
 namespace {
 
-constexpr std::string_view kMissing = "-";
 // Every level a report may name, smallest first.
 constexpr std::string_view kLevelOrder[] = {"L1", "L1+", "L2", "L2+", "L3", "L3+", "DRAM"};
 constexpr std::string_view kFactKeys[] = {"cpu.model", "cpu.cores", "cache.l1d",

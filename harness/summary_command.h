@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,9 @@
 #include "harness/reporters.h"
 
 namespace sqb {
+
+// What a summary shows for a fact or figure a machine does not have.
+inline constexpr std::string_view kMissing = "-";
 
 struct SummaryCommand {
   // Report files and folders; none = the folder "results".

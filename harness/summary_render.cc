@@ -10,7 +10,6 @@
 namespace sqb {
 namespace {
 
-constexpr std::string_view kMissing = "-";
 constexpr std::string_view kLegend =
     "per level, the fastest verified square backend by median GB/s; eff % = its median against "
     "its ceiling (the fastest copy spread the same way)";

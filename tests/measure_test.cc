@@ -1,5 +1,6 @@
 // The measurement engine with fake backends: device time, errors, wrong results, sample floors,
-// balanced pinning and interruption. Checks structure, never speed.
+// balanced pinning and interruption, and lock-step across (scripted) MPI ranks. Checks structure,
+// never speed.
 #include "harness/measure.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "harness/clock.h"
+#include "harness/rank_messages.h"
 
 namespace sqb {
 namespace {
@@ -68,7 +70,7 @@ class FakeCell final : public Cell {
 class MeasureTest : public ::testing::Test {
  protected:
   // Adds a fake backend (not registered anywhere) as one cell of a single f32 group.
-  void Add(const std::string& name, FakeBehaviour b) {
+  void Add(const std::string& name, FakeBehaviour b, const std::string& mpi_mode = "") {
     auto info = std::make_unique<BackendInfo>();
     info->name = name;
     info->make_cell = [this, b](const CellParams& p) {
@@ -77,6 +79,8 @@ class MeasureTest : public ::testing::Test {
     PlannedCell c{info.get(), {}};
     c.params.backend = name;
     c.params.elements = 64;
+    c.params.mpi_mode = mpi_mode;
+    c.params.ranks = mpi_mode.empty() ? 1 : 2;
     infos_.push_back(std::move(info));
     group_.cells.push_back(c);
   }
@@ -206,6 +210,94 @@ TEST_F(MeasureTest, InterruptedRunKeepsItsCellsAndSaysSo) {
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].status, CellStatus::kSkipped);
   EXPECT_NE(cells[0].message.find("interrupted"), std::string::npos);
+}
+
+// Rank 0 of two, the other rank scripted: its batches take twice as long as this rank's, and
+// from the `fail_at`-th agreement on it fails (its message "device lost on rank 1"), or from the
+// `stop_at`-th it was asked to stop.
+class ScriptedRanks final : public Ranks {
+ public:
+  int Size() const override { return 2; }
+  void Max(std::vector<double>& v) override {
+    v[0] *= 2;
+    if (v.size() < 4) return;  // not an agreement on a step
+    ++agreements_;
+    if (fail_at > 0 && agreements_ >= fail_at) v[2] = std::max(v[2], 1.0);  // size - rank 1
+    if (stop_at > 0 && agreements_ >= stop_at) v[3] = 1;
+  }
+  void Sum(std::vector<double>& v) override { v[0] *= 3; }  // + the other rank's 2x
+  std::string Broadcast(const std::string& text, int root) override {
+    return root == 1 ? "2device lost on rank 1" : text;  // '2': ERROR
+  }
+  std::vector<std::string> Gather(const std::string& mine) override {
+    RankRecord other = RankRowFromText(mine);
+    other.rank = 1;
+    other.host = "b";
+    for (double& s : other.wall.samples) s *= 2;
+    return {mine, RankRowToText(other)};
+  }
+  int fail_at = 0, stop_at = 0;
+
+ private:
+  int agreements_ = 0;
+};
+
+TEST_F(MeasureTest, TogetherTheSlowestRankTimesEachSampleAndEveryRankHasItsRow) {
+  Add("good", {}, "together");
+  ScriptedRanks ranks;
+  MeasureSettings m = Fast();
+  m.ranks = &ranks;
+  const auto cells = Measure(m);
+  ASSERT_EQ(cells[0].status, CellStatus::kOk) << cells[0].message;
+  ASSERT_EQ(cells[0].ranks.size(), 2u);
+  const RankRecord& mine = cells[0].ranks[0];
+  EXPECT_EQ(mine.elements, 32u) << "this rank's half of the 64";
+  EXPECT_EQ(cells[0].ranks[1].host, "b");
+  ASSERT_EQ(mine.wall.samples.size(), cells[0].wall.samples.size());
+  for (std::size_t i = 0; i < mine.wall.samples.size(); ++i)
+    EXPECT_DOUBLE_EQ(cells[0].wall.samples[i], 2 * mine.wall.samples[i]);
+  EXPECT_EQ(mine.wall.stats.n, mine.wall.samples.size());
+}
+
+TEST_F(MeasureTest, EachTheRanksTimesAreAdded) {
+  Add("good", {}, "each");
+  ScriptedRanks ranks;
+  MeasureSettings m = Fast();
+  m.ranks = &ranks;
+  const auto cells = Measure(m);
+  ASSERT_EQ(cells[0].status, CellStatus::kOk) << cells[0].message;
+  const RankRecord& mine = cells[0].ranks[0];
+  for (std::size_t i = 0; i < mine.wall.samples.size(); ++i)
+    EXPECT_DOUBLE_EQ(cells[0].wall.samples[i], 3 * mine.wall.samples[i]);
+}
+
+TEST_F(MeasureTest, AFailureOnAnotherRankFailsTheCellHereAndNamesTheRank) {
+  Add("good", {}, "together");
+  Add("also good", {}, "together");
+  ScriptedRanks ranks;
+  ranks.fail_at = 4;  // the first cell's set-up and first batches pass
+  MeasureSettings m = Fast();
+  m.ranks = &ranks;
+  const auto cells = Measure(m);
+  ASSERT_EQ(cells.size(), 2u);
+  for (const CellRecord& c : cells) {
+    EXPECT_EQ(c.status, CellStatus::kError);
+    EXPECT_EQ(c.message, "rank 1: device lost on rank 1");
+    ASSERT_EQ(c.ranks.size(), 2u);
+    EXPECT_EQ(c.ranks[0].status, CellStatus::kOk) << "this rank did not fail";
+  }
+  EXPECT_EQ(counters_.binds, counters_.unbinds);
+}
+
+TEST_F(MeasureTest, AStopOnAnotherRankStopsThisOneAfterTheSample) {
+  Add("good", {}, "together");
+  ScriptedRanks ranks;
+  ranks.stop_at = 6;
+  MeasureSettings m = Fast();
+  m.ranks = &ranks;
+  const auto cells = Measure(m);
+  EXPECT_FALSE(completed_);
+  EXPECT_LT(cells[0].wall.samples.size(), static_cast<std::size_t>(kMinSamples));
 }
 
 }  // namespace

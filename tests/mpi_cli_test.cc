@@ -26,6 +26,8 @@ class MpiTest : public sqb::testing::CliTest {
     environment.insert(environment.end(),
                        {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
                         "OMPI_MCA_rmaps_base_oversubscribe=1",
+                        // Waiting ranks yield their core: ctest runs other tests beside these.
+                        "OMPI_MCA_mpi_yield_when_idle=1",
                         // LeakSanitizer can then name Open MPI's plugins (tests/lsan.supp).
                         "OMPI_MCA_mca_base_component_disable_dlclose=1"});
     // Open MPI's libraries have no frame pointers: LeakSanitizer's fast unwinder stops in them

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/rank_fingerprints.h"
+#include "harness/rank_messages.h"
 #include "harness/rank_view.h"
 #include "harness/report_reader.h"
 #include "harness/reporters.h"
@@ -351,6 +353,35 @@ TEST(RankReportText, TenThousandRanksListOnlyTheTellingRows) {
   EXPECT_NE(md.find("10000 ranks: listed are the 101 below 0.90x the median rank"),
             std::string::npos);
   EXPECT_NE(md.find("100 hosts: listed are the 1 below 0.90x the median host"), std::string::npos);
+}
+
+// Rank 0 of three, the others' fingerprints scripted: rank 2 runs another kernel and clock.
+TEST(RankFingerprints, FieldsRanksDifferInAreNamedWithTheRanks) {
+  struct ThreeRanks final : Ranks {
+    int Size() const override { return 3; }
+    std::vector<std::string> Gather(const std::string& mine) override {
+      return {mine,
+              FieldsToText({{"os.kernel", "6.1"},
+                            {"cpu.freq_mhz", "2600"},
+                            {"host.name", "b"},
+                            {"load.avg1", "3.5"}}),
+              FieldsToText({{"os.kernel", "5.10"},
+                            {"cpu.freq_mhz", "1800"},
+                            {"host.name", "c"},
+                            {"load.avg1", "0.1"}})};
+    }
+  } ranks;
+  Report report;
+  report.fingerprint.fields = {
+      {"os.kernel", "6.1"}, {"cpu.freq_mhz", "2600"}, {"host.name", "a"}, {"load.avg1", "1.0"}};
+  GatherFingerprints(ranks, {}, &report);
+  const std::vector<std::string>& w = report.fingerprint.warnings;
+  ASSERT_EQ(w.size(), 2u) << "host names and load differ between any two ranks: not warned";
+  EXPECT_EQ(w[0], "ranks differ in cpu.freq_mhz: '1800' on ranks 2; '2600' on ranks 0,1");
+  EXPECT_EQ(w[1], "ranks differ in os.kernel: '5.10' on ranks 2; '6.1' on ranks 0,1");
+  const std::string* hosts = report.fingerprint.Find("mpi.hosts");
+  ASSERT_NE(hosts, nullptr);
+  EXPECT_EQ(*hosts, "3");
 }
 
 }  // namespace
