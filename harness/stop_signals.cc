@@ -9,6 +9,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "harness/ranks.h"
+
 namespace sqb {
 namespace {
 
@@ -46,11 +48,14 @@ void SayStopping(int signal) {
   [[maybe_unused]] const ssize_t ignored = write(STDERR_FILENO, line, n);
 }
 
+// Under an MPI launcher, which forwards a signal to every rank, rank 0 alone says so.
+bool g_quiet = false;
+
 extern "C" void OnStopSignal(int signal) {
   int none = 0;
   if (g_signal.compare_exchange_strong(none, signal)) {
     g_stop = true;
-    SayStopping(signal);
+    if (!g_quiet) SayStopping(signal);
     return;
   }
   // The second: no partial file, then die by the signal so the parent sees which one.
@@ -62,6 +67,7 @@ extern "C" void OnStopSignal(int signal) {
 }  // namespace
 
 void InstallStopHandlers() {
+  g_quiet = LaunchFromEnvironment().rank > 0;
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     const int signal = kStopSignals[i];
     if (g_ignored_at_start[i]) {

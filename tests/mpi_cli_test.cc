@@ -175,10 +175,11 @@ TEST_F(MpiTest, EveryFailureEndsTheWholeJob) {
   }
 }
 
-// SIGTERM to mpiexec (which forwards it, then kills the ranks): every rank stops after its sample
-// and rank 0 saves what was measured, marked incomplete; no rank is left.
+// SIGTERM to mpiexec (which forwards it, and kills the ranks a second later): every rank stops
+// after its sample and rank 0 saves what was measured, marked incomplete; no rank is left. Every
+// step of the second size is short (samples of 50 ms, arrays of 1 MiB), as that second asks.
 TEST_F(MpiTest, SigtermSavesAnIncompleteReport) {
-  const pid_t pid = StartRanks(2, {"--backends", "serial", "--no-ceilings", "--sizes", "1Ki,16Mi",
+  const pid_t pid = StartRanks(2, {"--backends", "serial", "--no-ceilings", "--sizes", "1Ki,256Ki",
                                    "--samples", "30", "--max-time", "30", "--min-time", "0.05",
                                    "--progress", "--results-dir", (dir_ / "results").string()});
   ASSERT_TRUE(sqb::testing::WaitForStderr(pid, dir_, "[2/2]"));
