@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "backends/cuda/cuda_devices.h"
 #include "harness/inputs.h"
 #include "harness/plan.h"
 #include "harness/registry.h"
@@ -107,6 +108,41 @@ TEST(CudaWithoutDevice, DefaultPlanSkipsItWithTheReason) {
   EXPECT_EQ(skipped->message, NoDeviceReason());
   for (const SizeGroup& g : plan.groups)
     for (const PlannedCell& c : g.cells) EXPECT_NE(c.backend->executor, "cuda");
+}
+
+// After a sticky error (an illegal address, an ECC error, a trap) every later call on the device
+// fails with it: the device is left out, and its later cells are SKIPPED with the original error
+// rather than failed with the error blamed on their first call. Another process holding the
+// device is a reason to skip, too. In a child process: the lost device stays lost there.
+TEST(CudaErrors, AStickyErrorLeavesTheDeviceOutWithTheOriginalError) {
+  EXPECT_TRUE(cuda::IsSticky(cudaErrorIllegalAddress));
+  EXPECT_TRUE(cuda::IsSticky(cudaErrorECCUncorrectable));
+  EXPECT_TRUE(cuda::IsSticky(cudaErrorLaunchFailure));
+  EXPECT_FALSE(cuda::IsSticky(cudaErrorMemoryAllocation)) << "the next cell may be smaller";
+  EXPECT_FALSE(cuda::IsSticky(cudaErrorInvalidValue));
+  EXPECT_TRUE(cuda::IsBusy(cudaErrorDevicesUnavailable));
+  EXPECT_FALSE(cuda::IsBusy(cudaErrorIllegalAddress));
+  const std::string error =
+      "kernel launch on CUDA device 0: an illegal memory access was "
+      "encountered (cudaErrorIllegalAddress)";
+  EXPECT_EXIT(
+      {
+        cuda::MarkLost(0, error);
+        const std::string why = cuda::UnavailableReason("0");
+        CellParams p;
+        p.backend = "cuda@0";
+        p.executor = "cuda";
+        p.variant = "0";
+        p.elements = 16;
+        bool skipped = false;
+        try {
+          FindBackend("cuda")->make_cell(p);
+        } catch (const CellUnsupported& e) {
+          skipped = e.what() == why;
+        }
+        std::exit(why == "CUDA device 0 was lost earlier in this run: " + error && skipped ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST(CudaWithDevice, ListShowsEachDevice) {

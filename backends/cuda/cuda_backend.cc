@@ -20,11 +20,19 @@ namespace sqb::cuda {
 namespace {
 
 // Throws a CellError naming the call and its CUDA error. A non-sticky error is cleared first, so
-// that the next cell's launch check does not report it again.
+// that the next cell's launch check does not report it again; after a sticky one the device is
+// marked lost, and its later cells are skipped with this error. A device another process holds
+// is a reason to skip the cell (CellUnsupported), not a failure.
 void Check(cudaError_t error, std::string_view what, int device) {
   if (error == cudaSuccess) return;
   cudaGetLastError();
-  throw CellError(ErrorText(error, what, device));
+  const std::string text = ErrorText(error, what, device);
+  if (IsBusy(error)) throw CellUnsupported(text);
+  if (IsSticky(error)) {
+    MarkLost(device, text);
+    throw CellError(text + "; the device is left out for the rest of the run");
+  }
+  throw CellError(text);
 }
 
 // Errors on release are ignored: after a lost device there is nothing left to do about them.

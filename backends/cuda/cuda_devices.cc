@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 #include "squarebench/format.h"
@@ -80,6 +82,17 @@ std::optional<int> ParseIndex(const std::string& variant) {
 
 std::string Version(int v) { return fmt::format("{}.{}", v / 1000, v % 1000 / 10); }
 
+// Devices lost to a sticky error, with the error.
+std::mutex g_lost_mutex;
+std::map<int, std::string> g_lost;
+
+std::optional<std::string> LostReason(int device) {
+  const std::lock_guard lock(g_lost_mutex);
+  const auto it = g_lost.find(device);
+  if (it == g_lost.end()) return std::nullopt;
+  return fmt::format("CUDA device {} was lost earlier in this run: {}", device, it->second);
+}
+
 }  // namespace
 
 std::vector<std::string> DeviceVariants() {
@@ -98,6 +111,8 @@ std::vector<std::string> DeviceVariants() {
 }
 
 std::string UnavailableReason(const std::string& variant) {
+  if (const auto index = ParseIndex(variant))
+    if (auto lost = LostReason(*index)) return *lost;
   const DeviceTable& t = Devices();
   if (t.error != cudaSuccess) return fmt::format("no CUDA device: {}", cudaGetErrorString(t.error));
   const int count = static_cast<int>(t.props.size());
@@ -141,6 +156,34 @@ std::optional<CacheSizes> DeviceCaches(const std::string& variant) {
   if (!UnavailableReason(variant).empty()) return std::nullopt;
   const cudaDeviceProp& p = Properties(DeviceIndex(variant));
   return CacheSizes{0, static_cast<std::uint64_t>(p.l2CacheSize), 0};
+}
+
+bool IsSticky(cudaError_t error) {
+  switch (error) {
+    case cudaErrorIllegalAddress:
+    case cudaErrorLaunchTimeout:
+    case cudaErrorAssert:
+    case cudaErrorHardwareStackError:
+    case cudaErrorIllegalInstruction:
+    case cudaErrorMisalignedAddress:
+    case cudaErrorInvalidAddressSpace:
+    case cudaErrorInvalidPc:
+    case cudaErrorLaunchFailure:
+    case cudaErrorECCUncorrectable:
+    case cudaErrorContained:
+    case cudaErrorMpsClientTerminated:
+    case cudaErrorExternalDevice:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsBusy(cudaError_t error) { return error == cudaErrorDevicesUnavailable; }
+
+void MarkLost(int device, const std::string& why) {
+  const std::lock_guard lock(g_lost_mutex);
+  g_lost.emplace(device, why);
 }
 
 std::string ErrorText(cudaError_t error, std::string_view what, int device) {

@@ -32,6 +32,17 @@ std::vector<std::string> ListDevices();
 // The level sizes follow the device's own L2 (as l2; no L1 or L3 level); nullopt when unavailable.
 std::optional<CacheSizes> DeviceCaches(const std::string& variant);
 
+// Errors after which the device's context is broken for the rest of the process (an illegal
+// address, an uncorrectable ECC error, a kernel that trapped or timed out, ...): every later call
+// returns the same error, so the run goes on without the device.
+bool IsSticky(cudaError_t error);
+// Errors that say another process holds the device (exclusive-process compute mode) or it is
+// otherwise unavailable: a reason to skip it, not a failure of the backend.
+bool IsBusy(cudaError_t error);
+// From now on, UnavailableReason() of `device` is "CUDA device <d> was lost earlier in this run:
+// <why>", so its later cells are SKIPPED with the original error instead of failing on it.
+void MarkLost(int device, const std::string& why);
+
 // One line naming a failed call and its CUDA error: "<what> on CUDA device <d>: <text> (<name>)".
 std::string ErrorText(cudaError_t error, std::string_view what, int device);
 
