@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "harness/cell_key.h"
@@ -16,32 +17,63 @@ constexpr std::uint64_t kGiB = 1ull << 30;
 
 MachineLimits TwoCoreMachine() { return {{48 << 10, 2 << 20, 480ull << 20}, 2, 20 * kGiB}; }
 
-// The CPU backends always; a device backend with its one ceiling where a device is here.
+// The default device backends that can run here, with the caches their level sizes follow: a GPU
+// has its own (its L2), so its cells form size groups of their own; a device on the CPU (PoCL)
+// follows the CPU's and shares the CPU's groups.
+struct DeviceHere {
+  std::string name;
+  std::optional<CacheSizes> own_caches;
+};
+std::vector<DeviceHere> DefaultDevicesHere() {
+  std::vector<DeviceHere> devices;
+  for (const char* device : {"opencl", "cuda"}) {
+    const BackendInfo* b = FindBackend(device);
+    if (b == nullptr || b->variants.empty() || !b->unavailable_reason(b->variants.front()).empty())
+      continue;
+    devices.push_back(
+        {device, b->device_caches ? b->device_caches(b->variants.front()) : std::nullopt});
+  }
+  return devices;
+}
+
+// The square backends of the CPU-size groups and, in *cells, how many cells each such group has:
+// the CPU backends always, and a device backend with its one ceiling where it follows the CPU.
 std::set<std::string> DefaultSquareBackends(std::size_t* cells) {
   std::set<std::string> names = {"highway",      "interleaved",    "interleaved+highway",
                                  "openmp",       "openmp+highway", "pool",
                                  "pool+highway", "serial",         "tbb",
                                  "tbb+highway"};
   *cells = 10 + 5 * 3;  // 3 ceilings for each of 5 ways of spreading
-  for (const char* device : {"opencl", "cuda"}) {
-    const BackendInfo* b = FindBackend(device);
-    if (b == nullptr || b->variants.empty() || !b->unavailable_reason(b->variants.front()).empty())
-      continue;
-    names.insert(device);
+  for (const DeviceHere& d : DefaultDevicesHere()) {
+    if (d.own_caches) continue;
+    names.insert(d.name);
     *cells += 2;
   }
   return names;
+}
+
+// Whether a group holds only the cells of devices with caches of their own, at one of their sizes.
+bool IsOwnDeviceGroup(const SizeGroup& g) {
+  const std::vector<DeviceHere> devices = DefaultDevicesHere();
+  return std::all_of(g.cells.begin(), g.cells.end(), [&](const PlannedCell& c) {
+    return std::any_of(devices.begin(), devices.end(), [&](const DeviceHere& d) {
+      return d.own_caches && c.backend->executor == d.name;
+    });
+  });
 }
 
 TEST(Plan, DefaultRunIsEveryDefaultBackendAtFourLevels) {
   const Plan plan = MakePlan(RunOptions{}, TwoCoreMachine());
   std::size_t cells = 0;
   const std::set<std::string> expected = DefaultSquareBackends(&cells);
-  ASSERT_EQ(plan.groups.size(), 4u);
+  std::vector<const SizeGroup*> cpu_groups;
+  for (const SizeGroup& g : plan.groups)
+    if (!IsOwnDeviceGroup(g)) cpu_groups.push_back(&g);
+  ASSERT_EQ(cpu_groups.size(), 4u);
   const std::vector<std::uint64_t> sizes = {3072, 131072, 31457280, 251658240};
   const std::vector<std::string> levels = {"L1", "L2", "L3", "DRAM"};
   for (std::size_t i = 0; i < 4; ++i) {
-    const SizeGroup& g = plan.groups[i];
+    const SizeGroup& g = *cpu_groups[i];
     EXPECT_EQ(g.elements, sizes[i]);
     EXPECT_EQ(g.level, levels[i]);
     // DRAM: 1.88 GiB per cell, 8 fit in 16 GiB (80% of 20): as few even batches as that allows.
@@ -234,7 +266,9 @@ TEST(Plan, DefaultDramLevelIsSkippedWithANoteWhenMemoryIsShort) {
   MachineLimits small = TwoCoreMachine();
   small.available_memory = 1 * kGiB;  // DRAM cell needs 1.875 GiB
   const Plan plan = MakePlan(RunOptions{}, small);
-  EXPECT_EQ(plan.groups.size(), 3u);
+  EXPECT_EQ(std::count_if(plan.groups.begin(), plan.groups.end(),
+                          [](const SizeGroup& g) { return !IsOwnDeviceGroup(g); }),
+            3);
   ASSERT_FALSE(plan.notes.empty());
   EXPECT_NE(plan.notes.back().find("DRAM"), std::string::npos);
 }
