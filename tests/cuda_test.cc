@@ -74,6 +74,8 @@ TEST(CudaWithoutDevice, ReasonNamesTheRuntimeError) {
   SKIP_WITH_A_DEVICE();
   EXPECT_EQ(NoDeviceReason().rfind("no CUDA device: ", 0), 0u) << NoDeviceReason();
   EXPECT_GT(NoDeviceReason().size(), std::string("no CUDA device: ").size());
+  EXPECT_NE(NoDeviceReason().find("; this build's runtime is CUDA "), std::string::npos)
+      << "the driver's and the runtime's versions: " << NoDeviceReason();
   EXPECT_FALSE(Cuda().device_caches("0").has_value()) << "levels then follow the CPU's caches";
   EXPECT_EQ(Cuda().list_devices(), std::vector<std::string>{NoDeviceReason()});
 }
@@ -151,6 +153,8 @@ TEST(CudaWithDevice, ListShowsEachDevice) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\ncuda devices:\n  0: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("compute capability"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(", PCI 0000"), std::string::npos) << "as nvidia-smi: " << r.out;
+  EXPECT_NE(r.out.find(", GPU-"), std::string::npos) << "the UUID, as nvidia-smi -L: " << r.out;
   const auto caches = Cuda().device_caches("0");
   ASSERT_TRUE(caches.has_value());
   EXPECT_GT(caches->l2, 0u);

@@ -82,6 +82,16 @@ std::optional<int> ParseIndex(const std::string& variant) {
 
 std::string Version(int v) { return fmt::format("{}.{}", v / 1000, v % 1000 / 10); }
 
+// "GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as nvidia-smi -L prints it.
+std::string Uuid(const cudaUUID_t& id) {
+  std::string hex;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) hex += '-';
+    hex += fmt::format("{:02x}", static_cast<unsigned char>(id.bytes[i]));
+  }
+  return "GPU-" + hex;
+}
+
 // Devices lost to a sticky error, with the error.
 std::mutex g_lost_mutex;
 std::map<int, std::string> g_lost;
@@ -114,7 +124,13 @@ std::string UnavailableReason(const std::string& variant) {
   if (const auto index = ParseIndex(variant))
     if (auto lost = LostReason(*index)) return *lost;
   const DeviceTable& t = Devices();
-  if (t.error != cudaSuccess) return fmt::format("no CUDA device: {}", cudaGetErrorString(t.error));
+  if (t.error != cudaSuccess)
+    return fmt::format("no CUDA device: {} ({}; this build's runtime is CUDA {})",
+                       cudaGetErrorString(t.error),
+                       t.driver_version == 0
+                           ? "no NVIDIA driver"
+                           : fmt::format("the driver supports CUDA {}", Version(t.driver_version)),
+                       Version(t.runtime_version));
   const int count = static_cast<int>(t.props.size());
   if (count == 0) return "no CUDA device: the CUDA runtime found none";
   const auto index = ParseIndex(variant);
@@ -142,10 +158,12 @@ std::vector<std::string> ListDevices() {
   std::vector<std::string> lines;
   for (std::size_t i = 0; i < t.props.size(); ++i) {
     const cudaDeviceProp& p = t.props[i];
+    // The PCI address and UUID, as nvidia-smi prints them, match a variant to a physical GPU.
     lines.push_back(fmt::format(
-        "{}: {}, compute capability {}.{}, {} SMs, {} global memory, {} L2, driver {}, runtime "
-        "{}{}",
-        i, p.name, p.major, p.minor, p.multiProcessorCount, FormatBytes(p.totalGlobalMem),
+        "{}: {}, PCI {:08x}:{:02x}:{:02x}.0, {}, compute capability {}.{}, {} SMs, {} global "
+        "memory, {} L2, driver CUDA {}, runtime CUDA {}{}",
+        i, p.name, p.pciDomainID, p.pciBusID, p.pciDeviceID, Uuid(p.uuid), p.major, p.minor,
+        p.multiProcessorCount, FormatBytes(p.totalGlobalMem),
         FormatBytes(static_cast<std::uint64_t>(p.l2CacheSize)), Version(t.driver_version),
         Version(t.runtime_version), t.prohibited[i] ? ", compute mode prohibited" : ""));
   }
