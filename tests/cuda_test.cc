@@ -50,18 +50,21 @@ TEST(CudaBackend, IsRegisteredAsDeclared) {
   EXPECT_TRUE(b.variant_is_device);
   ASSERT_FALSE(b.variants.get().empty());
   EXPECT_EQ(b.variants.get().front(), "0");
-  ASSERT_EQ(b.ceilings.size(), 1u);
-  EXPECT_EQ(b.ceilings[0].backend, "cuda+memcpy");
-
-  const BackendInfo* copy = FindBackend("cuda+memcpy");
-  ASSERT_NE(copy, nullptr);
-  EXPECT_EQ(copy->executor, "cuda");
-  EXPECT_EQ(copy->chunk_kernel, "memcpy");
-  EXPECT_EQ(copy->operation, Operation::kCopy);
-  EXPECT_FALSE(copy->in_default_run);
-  EXPECT_FALSE(copy->canonicalizes_nan) << "a copy keeps NaN payloads";
-  EXPECT_TRUE(copy->variant_is_device);
-  EXPECT_EQ(copy->variants.get(), b.variants.get());
+  // The copy kernel of the square kernel's shape, then the runtime's own device-to-device copy.
+  ASSERT_EQ(b.ceilings.size(), 2u);
+  EXPECT_EQ(b.ceilings[0].backend, "cuda+copy");
+  EXPECT_EQ(b.ceilings[1].backend, "cuda+memcpy");
+  for (const CeilingSpec& ceiling : b.ceilings) {
+    const BackendInfo* copy = FindBackend(ceiling.backend);
+    ASSERT_NE(copy, nullptr);
+    EXPECT_EQ(copy->executor, "cuda");
+    EXPECT_EQ(copy->chunk_kernel, ceiling.backend.substr(5));
+    EXPECT_EQ(copy->operation, Operation::kCopy);
+    EXPECT_FALSE(copy->in_default_run);
+    EXPECT_FALSE(copy->canonicalizes_nan) << "a copy keeps NaN payloads";
+    EXPECT_TRUE(copy->variant_is_device);
+    EXPECT_EQ(copy->variants.get(), b.variants.get());
+  }
 }
 
 TEST(CudaBackend, AVariantPastTheDevicesSaysSo) {
@@ -164,7 +167,7 @@ TEST(CudaWithDevice, ListShowsEachDevice) {
 // kernel-only time is positive and taken once.
 TEST(CudaWithDevice, OneCellOfEachDtypeIsVerified) {
   SKIP_WITHOUT_A_DEVICE();
-  for (const char* name : {"cuda", "cuda+memcpy"}) {
+  for (const char* name : {"cuda", "cuda+copy", "cuda+memcpy"}) {
     const BackendInfo& b = *FindBackend(name);
     for (DType t : {DType::kF32, DType::kF64}) {
       CellParams p;
@@ -188,21 +191,23 @@ TEST(CudaWithDevice, OneCellOfEachDtypeIsVerified) {
   }
 }
 
-TEST(CudaWithDevice, RunReportsBothFiguresAndTheCeiling) {
+TEST(CudaWithDevice, RunReportsBothFiguresAndBothCeilings) {
   SKIP_WITHOUT_A_DEVICE();
   const Result r = RunBinary({"run", "--backends", "cuda", "--dtype", "f32,f64", "--sizes", "1Mi",
                               "--max-time", "0.05", "--format", "json", "--no-save"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  int squares = 0, copies = 0;
+  int squares = 0, copy_kernels = 0, memcpys = 0;
   for (const auto& c : j["cells"]) {
     EXPECT_EQ(c["status"], "OK") << c.dump();
     EXPECT_TRUE(c.contains("kernel_only")) << c.dump();
     squares += c["backend"] == "cuda";
-    copies += c["backend"] == "cuda+memcpy";
+    copy_kernels += c["backend"] == "cuda+copy";
+    memcpys += c["backend"] == "cuda+memcpy";
   }
   EXPECT_EQ(squares, 2);
-  EXPECT_EQ(copies, 2);
+  EXPECT_EQ(copy_kernels, 2);
+  EXPECT_EQ(memcpys, 2);
 }
 
 }  // namespace
