@@ -189,6 +189,9 @@ TEST(CudaWithDevice, OneCellOfEachDtypeIsVerified) {
       EXPECT_FALSE(bad.has_value()) << name << " " << Name(t) << ": " << bad->Describe();
     }
   }
+  // This process's context must not hold the device from the binaries the next tests start (a
+  // GPU in exclusive-process compute mode takes one process at a time).
+  EXPECT_EQ(cudaDeviceReset(), cudaSuccess);
 }
 
 TEST(CudaWithDevice, RunReportsBothFiguresAndBothCeilings) {

@@ -135,13 +135,14 @@ class CudaCell final : public Cell {
     return fmt::format("GPU {} ({})", device_, Properties(device_).name);
   }
 
+  // How the row was timed, too: kernel-only time is between two events around one launch, so at
+  // small sizes it holds the launch's own latency (a few microseconds).
   std::string Summary() const override {
-    if (work_ == Work::kMemcpy) return "cudaMemcpyAsync device to device, pinned host";
-    return fmt::format(
-        "{}{} blocks x {} threads, {} loads in flight a thread, grid-stride, "
-        "pinned host",
-        work_ == Work::kCopyKernel ? "copy kernel, " : "", blocks_, kThreadsPerBlock,
-        kElementsPerThread);
+    constexpr std::string_view kTiming = "pinned host; kernel-only: events around the launch";
+    if (work_ == Work::kMemcpy) return fmt::format("cudaMemcpyAsync device to device, {}", kTiming);
+    return fmt::format("{}{} blocks x {} threads, {} loads in flight a thread, grid-stride, {}",
+                       work_ == Work::kCopyKernel ? "copy kernel, " : "", blocks_, kThreadsPerBlock,
+                       kElementsPerThread, kTiming);
   }
 
  private:
