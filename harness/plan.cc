@@ -244,6 +244,43 @@ void Batch(const MachineLimits& m, std::uint64_t cell_bytes, SizeGroup& g,
                                FormatBytes(all_bytes), FormatBytes(m.available_memory), how));
 }
 
+// Device memory, as host memory is budgeted: a device backend's cells that do not fit on their
+// device one at a time leave the group (a default level, with a note) or refuse the size (asked
+// for); the others bound how many cells are measured at once, 80% of the device's free memory.
+// Returns that bound (the group's size when no device limits it).
+std::size_t FitOnDevices(const RunOptions& o, DraftGroup& d, std::uint64_t cell_bytes,
+                         std::vector<std::string>* notes) {
+  SizeGroup& g = d.group;
+  std::map<std::string, std::uint64_t> free_bytes;  // by device, as "backend@variant"
+  for (const PlannedCell& c : g.cells)
+    if (c.backend->device_memory)
+      if (const auto free = c.backend->device_memory(c.params.variant))
+        free_bytes.emplace(c.backend->executor + "@" + c.params.variant, *free);
+  std::size_t fit = g.cells.size();
+  for (const auto& [device, free] : free_bytes) {
+    if (cell_bytes > free / 10 * 9) {
+      const std::string why =
+          fmt::format("{} {} elements: one cell needs {} but {} has only {} of device memory free",
+                      Name(g.dtype), FormatCount(g.elements), FormatBytes(cell_bytes), device,
+                      FormatBytes(free));
+      if (d.named_level.empty() || !o.levels.empty()) throw UsageError(why);
+      notes->push_back(fmt::format("level {} skipped on {}: {}", d.named_level, device, why));
+      std::erase_if(g.cells, [&](const PlannedCell& c) {
+        return c.backend->executor + "@" + c.params.variant == device;
+      });
+      continue;
+    }
+    const std::size_t on_device = std::max<std::uint64_t>(1, free / 10 * 8 / cell_bytes);
+    if (on_device < fit) {
+      fit = on_device;
+      notes->push_back(fmt::format("{} {} elements: {} holds {} cells at once ({} free)",
+                                   Name(g.dtype), FormatCount(g.elements), device, on_device,
+                                   FormatBytes(free)));
+    }
+  }
+  return fit;
+}
+
 // False when one cell of the group does not fit in memory and its size was a default level (it is
 // skipped, with a note); throws UsageError when the size was asked for. Else batches the group.
 bool FitInMemory(const RunOptions& o, const MachineLimits& m, DraftGroup& d,
@@ -258,7 +295,12 @@ bool FitInMemory(const RunOptions& o, const MachineLimits& m, DraftGroup& d,
     notes->push_back(fmt::format("level {} skipped: {}", d.named_level, why));
     return false;
   }
+  const std::size_t device_fit = FitOnDevices(o, d, cell_bytes, notes);
   Batch(m, cell_bytes, g, notes);
+  if (device_fit < g.cells_at_once) {
+    const std::size_t batches = (g.cells.size() + device_fit - 1) / device_fit;
+    g.cells_at_once = (g.cells.size() + batches - 1) / batches;
+  }
   return true;
 }
 

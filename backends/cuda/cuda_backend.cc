@@ -216,6 +216,7 @@ SQB_REGISTER_BACKEND((BackendInfo{
     // against it says the ceiling is wrong, not the kernel.
     .ceilings = {{"cuda+copy", {}}, {"cuda+memcpy", {}}},
     .device_caches = DeviceCaches,
+    .device_memory = FreeMemory,
     .list_devices = ListDevices,
     .unavailable_reason = UnavailableReason,
     .provenance = {.fingerprint = Fingerprint},
@@ -234,6 +235,7 @@ SQB_REGISTER_BACKEND((BackendInfo{
     .variants = LazyList(DeviceVariants),
     .variant_is_device = true,
     .device_caches = DeviceCaches,
+    .device_memory = FreeMemory,
     .list_devices = ListDevices,
     .unavailable_reason = UnavailableReason,
     .provenance = {.fingerprint = Fingerprint},
@@ -251,6 +253,7 @@ SQB_REGISTER_BACKEND((BackendInfo{
     .variants = LazyList(DeviceVariants),
     .variant_is_device = true,
     .device_caches = DeviceCaches,
+    .device_memory = FreeMemory,
     .list_devices = ListDevices,
     .unavailable_reason = UnavailableReason,
     .provenance = {.fingerprint = Fingerprint},

@@ -176,6 +176,17 @@ std::optional<CacheSizes> DeviceCaches(const std::string& variant) {
   return CacheSizes{0, static_cast<std::uint64_t>(p.l2CacheSize), 0};
 }
 
+std::optional<std::uint64_t> FreeMemory(const std::string& variant) {
+  if (!UnavailableReason(variant).empty()) return std::nullopt;
+  std::size_t free = 0, total = 0;
+  if (cudaSetDevice(DeviceIndex(variant)) != cudaSuccess ||
+      cudaMemGetInfo(&free, &total) != cudaSuccess) {
+    cudaGetLastError();
+    return std::nullopt;
+  }
+  return free;
+}
+
 bool IsSticky(cudaError_t error) {
   switch (error) {
     case cudaErrorIllegalAddress:

@@ -4,6 +4,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ std::vector<std::string> ListDevices();
 
 // The level sizes follow the device's own L2 (as l2; no L1 or L3 level); nullopt when unavailable.
 std::optional<CacheSizes> DeviceCaches(const std::string& variant);
+
+// Bytes of device memory free now (cudaMemGetInfo), for the planner's budget; nullopt when the
+// device is unavailable or will not say.
+std::optional<std::uint64_t> FreeMemory(const std::string& variant);
 
 // Errors after which the device's context is broken for the rest of the process (an illegal
 // address, an uncorrectable ECC error, a kernel that trapped or timed out, ...): every later call

@@ -166,6 +166,10 @@ struct BackendInfo {
   // Device backends: the caches the level sizes follow for `variant` (a GPU's own L2, as l2);
   // unset or nullopt: the CPU's.
   std::function<std::optional<CacheSizes>(const std::string& variant)> device_caches;
+  // Device backends whose arrays live in the device's own memory: the bytes free for them on
+  // `variant` (e.g. cudaMemGetInfo), which the planner budgets as it budgets host memory; unset or
+  // nullopt: host memory.
+  std::function<std::optional<std::uint64_t>(const std::string& variant)> device_memory;
   // `squarebench list`: one line per device this backend can use, or one line saying why none.
   std::function<std::vector<std::string>()> list_devices;
   // Cheap, no side effects: "" when `variant` can run here, else the reason why not.
