@@ -3,6 +3,8 @@
 // kernel-only time comes from CUDA events around the kernel or the copy.
 #include <cuda_runtime_api.h>
 #include <fmt/format.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
@@ -43,6 +45,28 @@ struct FreeDevice {
   void operator()(void* p) const { cudaFree(p); }
 };
 using HostMemory = std::unique_ptr<void, FreeHost>;
+
+// The calling thread's new pages come from NUMA node `node` while this lives (set_mempolicy's
+// MPOL_BIND), then from anywhere again (MPOL_DEFAULT: squarebench sets no policy of its own). Does
+// nothing for node < 0, or when the kernel refuses.
+class NumaBind {
+ public:
+  explicit NumaBind(int node) {
+    constexpr int kMpolBind = 2;
+    if (node < 0 || node >= 64) return;
+    const unsigned long mask = 1ul << node;
+    bound_ = syscall(SYS_set_mempolicy, kMpolBind, &mask, 64) == 0;
+  }
+  ~NumaBind() {
+    if (bound_) syscall(SYS_set_mempolicy, 0, nullptr, 0);
+  }
+  NumaBind(const NumaBind&) = delete;
+  NumaBind& operator=(const NumaBind&) = delete;
+  bool bound() const { return bound_; }
+
+ private:
+  bool bound_ = false;
+};
 using DeviceMemory = std::unique_ptr<void, FreeDevice>;
 
 // What a cell times as kernel-only: the square kernel, or one of the two copy ceilings.
@@ -138,16 +162,22 @@ class CudaCell final : public Cell {
   // How the row was timed, too: kernel-only time is between two events around one launch, so at
   // small sizes it holds the launch's own latency (a few microseconds).
   std::string Summary() const override {
-    constexpr std::string_view kTiming = "pinned host; kernel-only: events around the launch";
-    if (work_ == Work::kMemcpy) return fmt::format("cudaMemcpyAsync device to device, {}", kTiming);
+    const std::string timing =
+        fmt::format("pinned host{}; kernel-only: events around the launch",
+                    numa_node_ >= 0 ? fmt::format(" on NUMA node {}", numa_node_) : std::string());
+    if (work_ == Work::kMemcpy) return fmt::format("cudaMemcpyAsync device to device, {}", timing);
     return fmt::format("{}{} blocks x {} threads, {} loads in flight a thread, grid-stride, {}",
                        work_ == Work::kCopyKernel ? "copy kernel, " : "", blocks_, kThreadsPerBlock,
-                       kElementsPerThread, kTiming);
+                       kElementsPerThread, timing);
   }
 
  private:
+  // Pinned, and on the GPU's own host NUMA node: the driver allocates and pins the pages in this
+  // thread, so on a two-socket node the copies do not cross the socket link.
   HostMemory AllocateHost(std::size_t bytes, std::string_view name) {
     void* p = nullptr;
+    const NumaBind bind(HostNumaNode(device_));
+    if (bind.bound()) numa_node_ = HostNumaNode(device_);
     Check(cudaMallocHost(&p, bytes),
           fmt::format("cudaMallocHost of {} for {}", FormatBytes(bytes), name), device_);
     return HostMemory(p);
@@ -183,6 +213,7 @@ class CudaCell final : public Cell {
   const std::size_t offset_;
   const std::size_t element_bytes_;
   int blocks_ = 1;
+  int numa_node_ = -1;  // the host node the pinned buffers were bound to; -1: not bound
   HostMemory host_x_, host_y_;
   DeviceMemory device_x_, device_y_;
   cudaStream_t stream_ = nullptr;

@@ -176,6 +176,15 @@ std::optional<CacheSizes> DeviceCaches(const std::string& variant) {
   return CacheSizes{0, static_cast<std::uint64_t>(p.l2CacheSize), 0};
 }
 
+int HostNumaNode(int device) {
+  int node = -1;
+  if (cudaDeviceGetAttribute(&node, cudaDevAttrHostNumaId, device) != cudaSuccess) {
+    cudaGetLastError();
+    return -1;
+  }
+  return node;
+}
+
 std::optional<std::uint64_t> FreeMemory(const std::string& variant) {
   if (!UnavailableReason(variant).empty()) return std::nullopt;
   std::size_t free = 0, total = 0;

@@ -33,6 +33,10 @@ std::vector<std::string> ListDevices();
 // The level sizes follow the device's own L2 (as l2; no L1 or L3 level); nullopt when unavailable.
 std::optional<CacheSizes> DeviceCaches(const std::string& variant);
 
+// The host NUMA node nearest the device (cudaDevAttrHostNumaId); -1 when the host has one node or
+// the driver does not say.
+int HostNumaNode(int device);
+
 // Bytes of device memory free now (cudaMemGetInfo), for the planner's budget; nullopt when the
 // device is unavailable or will not say.
 std::optional<std::uint64_t> FreeMemory(const std::string& variant);
