@@ -217,7 +217,7 @@ void Verify(Slot& s) {
   try {
     const HostArrays arrays = s.cell->ReadBack();
     const auto bad = FindMismatch(s.record.params.dtype, s.record.operation, arrays,
-                                  s.planned->backend->canonicalizes_nan);
+                                  s.planned->backend->CanonicalizesNan(s.record.params.dtype));
     if (bad) Fail(s, CellStatus::kFailed, "", "wrong result: " + bad->Describe());
   } catch (const std::exception& e) {
     Fail(s, CellStatus::kError, "read-back", e.what());

@@ -149,9 +149,15 @@ struct BackendInfo {
   Operation operation = Operation::kSquare;
   bool parallel = false;        // honours --threads; otherwise every cell runs on one thread
   bool in_default_run = false;  // part of `squarebench` with no arguments
-  // Declared deviation: returns one canonical NaN for every NaN input (GPUs do). Verification then
-  // accepts any NaN where a NaN is expected, and only then.
-  bool canonicalizes_nan = false;
+  // Declared deviation, per dtype: the dtypes for which it returns one canonical NaN for every NaN
+  // input (NVIDIA GPUs do for f32). Verification then accepts any NaN where a NaN is expected, for
+  // those dtypes only.
+  std::vector<DType> canonical_nan_dtypes;
+  bool CanonicalizesNan(DType t) const {
+    for (DType d : canonical_nan_dtypes)
+      if (d == t) return true;
+    return false;
+  }
   // Empty when the backend has none; [0] is the default. Device backends pass a function that
   // enumerates their devices: it runs only when a command needs this backend's variants.
   LazyList variants;
