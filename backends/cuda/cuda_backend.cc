@@ -45,6 +45,7 @@ struct FreeDevice {
   void operator()(void* p) const { cudaFree(p); }
 };
 using HostMemory = std::unique_ptr<void, FreeHost>;
+using DeviceMemory = std::unique_ptr<void, FreeDevice>;
 
 // The calling thread's new pages come from NUMA node `node` while this lives (set_mempolicy's
 // MPOL_BIND), then from anywhere again (MPOL_DEFAULT: squarebench sets no policy of its own). Does
@@ -67,7 +68,6 @@ class NumaBind {
  private:
   bool bound_ = false;
 };
-using DeviceMemory = std::unique_ptr<void, FreeDevice>;
 
 // What a cell times as kernel-only: the square kernel, or one of the two copy ceilings.
 enum class Work {
