@@ -128,7 +128,8 @@ TEST_P(Conformance, BitwiseEqualToReference) {
   cell->Unbind();
   const HostArrays out = cell->ReadBack();
   ASSERT_EQ(out.n, c.n);
-  const auto bad = FindMismatch(c.dtype, c.backend->operation, out, c.backend->CanonicalizesNan(c.dtype));
+  const auto bad =
+      FindMismatch(c.dtype, c.backend->operation, out, c.backend->CanonicalizesNan(c.dtype));
   EXPECT_FALSE(bad.has_value()) << bad->Describe();
 }
 
