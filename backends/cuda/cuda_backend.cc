@@ -233,65 +233,55 @@ FingerprintLines Fingerprint() {
   return {{"cuda.devices", fmt::format("{}", fmt::join(ListDevices(), "; "))}};
 }
 
-SQB_REGISTER_BACKEND((BackendInfo{
-    .name = "cuda",
-    .executor = "cuda",
-    .description = "one NVIDIA GPU: x to the device, y = x * x, y back; and kernel-only time",
-    .operation = Operation::kSquare,
-    .parallel = false,
-    .in_default_run = true,
-    // NVIDIA arithmetic returns one canonical NaN for f32 (documented); f64 stays bitwise until a
-    // GPU's conformance run settles it (scripts/gpu-check).
-    .canonical_nan_dtypes = {DType::kF32},
-    .variants = LazyList(DeviceVariants),
-    .variant_is_device = true,
-    // The copy kernel first: the runtime's own copy may be slower, and an efficiency over 100%
-    // against it says the ceiling is wrong, not the kernel.
-    .ceilings = {{"cuda+copy", {}}, {"cuda+memcpy", {}}},
-    .device_caches = DeviceCaches,
-    .device_memory = FreeMemory,
-    .list_devices = ListDevices,
-    .unavailable_reason = UnavailableReason,
-    .provenance = {.fingerprint = Fingerprint},
-    .make_cell = [](const CellParams& p) { return MakeCell(p, Work::kSquare); },
-}));
+// What the cuda backends share: their devices (enumerated once for all three), the devices'
+// caches and memory, how they are listed and fingerprinted.
+BackendInfo OnCudaDevices(std::string name, std::string chunk_kernel, std::string description,
+                          Operation operation, Work work) {
+  static const LazyList devices(DeviceVariants);
+  return BackendInfo{
+      .name = std::move(name),
+      .executor = "cuda",
+      .chunk_kernel = std::move(chunk_kernel),
+      .description = std::move(description),
+      .operation = operation,
+      .parallel = false,
+      .variants = devices,
+      .variant_is_device = true,
+      .device_caches = DeviceCaches,
+      .device_memory = FreeMemory,
+      .list_devices = ListDevices,
+      .unavailable_reason = UnavailableReason,
+      .provenance = {.fingerprint = Fingerprint},
+      .make_cell = [work](const CellParams& p) { return MakeCell(p, work); },
+  };
+}
 
-SQB_REGISTER_BACKEND((BackendInfo{
-    .name = "cuda+copy",
-    .executor = "cuda",
-    .chunk_kernel = "copy",
-    .description = "one NVIDIA GPU: x to the device, the square kernel's shape storing x, y back "
-                   "(copy ceiling)",
-    .operation = Operation::kCopy,
-    .parallel = false,
-    .in_default_run = false,
-    .variants = LazyList(DeviceVariants),
-    .variant_is_device = true,
-    .device_caches = DeviceCaches,
-    .device_memory = FreeMemory,
-    .list_devices = ListDevices,
-    .unavailable_reason = UnavailableReason,
-    .provenance = {.fingerprint = Fingerprint},
-    .make_cell = [](const CellParams& p) { return MakeCell(p, Work::kCopyKernel); },
-}));
+// The square backend: the default run's, rated against both copies.
+BackendInfo CudaSquare() {
+  BackendInfo b = OnCudaDevices(
+      "cuda", "scalar", "one NVIDIA GPU: x to the device, y = x * x, y back; and kernel-only time",
+      Operation::kSquare, Work::kSquare);
+  b.in_default_run = true;
+  // NVIDIA arithmetic returns one canonical NaN for f32 (documented); f64 stays bitwise until a
+  // GPU's conformance run settles it (scripts/gpu-check).
+  b.canonical_nan_dtypes = {DType::kF32};
+  // The copy kernel first: the runtime's own copy may be slower, and an efficiency over 100%
+  // against it says the ceiling is wrong, not the kernel.
+  b.ceilings = {{"cuda+copy", {}}, {"cuda+memcpy", {}}};
+  return b;
+}
 
-SQB_REGISTER_BACKEND((BackendInfo{
-    .name = "cuda+memcpy",
-    .executor = "cuda",
-    .chunk_kernel = "memcpy",
-    .description = "one NVIDIA GPU: x to the device, device-to-device copy, y back (copy ceiling)",
-    .operation = Operation::kCopy,
-    .parallel = false,
-    .in_default_run = false,
-    .variants = LazyList(DeviceVariants),
-    .variant_is_device = true,
-    .device_caches = DeviceCaches,
-    .device_memory = FreeMemory,
-    .list_devices = ListDevices,
-    .unavailable_reason = UnavailableReason,
-    .provenance = {.fingerprint = Fingerprint},
-    .make_cell = [](const CellParams& p) { return MakeCell(p, Work::kMemcpy); },
-}));
+SQB_REGISTER_BACKEND(CudaSquare());
+
+SQB_REGISTER_BACKEND((OnCudaDevices("cuda+copy", "copy",
+                                    "one NVIDIA GPU: x to the device, the square kernel's shape "
+                                    "storing x, y back (copy ceiling)",
+                                    Operation::kCopy, Work::kCopyKernel)));
+
+SQB_REGISTER_BACKEND(
+    (OnCudaDevices("cuda+memcpy", "memcpy",
+                   "one NVIDIA GPU: x to the device, device-to-device copy, y back (copy ceiling)",
+                   Operation::kCopy, Work::kMemcpy)));
 
 }  // namespace
 }  // namespace sqb::cuda
