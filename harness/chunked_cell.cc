@@ -4,32 +4,48 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
+#include "squarebench/clock.h"
 #include "squarebench/page_buffer.h"
 
 namespace sqb {
 namespace {
 
+// The best of this many alternating rounds, each of at least kProbeSeconds, decides between a
+// kernel and its alternative (ChunkFns::alternative).
+constexpr int kProbeRounds = 3;
+constexpr double kProbeSeconds = 0.5e-3;
+
+template <typename T>
+ChunkFn<T> Fenced(const ChunkFns& fns) {
+  if constexpr (std::is_same_v<T, float>) return fns.f32;
+  if constexpr (std::is_same_v<T, double>) return fns.f64;
+}
+template <typename T>
+ChunkFn<T> Unfenced(const ChunkFns& fns) {
+  if constexpr (std::is_same_v<T, float>) return fns.f32_unfenced;
+  if constexpr (std::is_same_v<T, double>) return fns.f64_unfenced;
+}
+
 template <typename T>
 class ChunkedCell final : public Cell {
  public:
-  // fenced: the chunk function; unfenced and fence: the optional pair used instead when every
-  // range runs on this thread (see ChunkFns).
-  ChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor, ChunkFn<T> fenced,
-              ChunkFn<T> unfenced, void (*fence)(), std::string summary, bool out_of_process)
+  ChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor, const ChunkFns& fns,
+              bool out_of_process)
       : n_(params.elements),
         offset_(params.offset),
         huge_pages_(KnobValue(params, kHugePagesKnob.name) == "on"),
         out_of_process_(out_of_process),
-        executor_(std::move(executor)),
-        kernel_summary_(std::move(summary)) {
-    const bool fence_once = unfenced != nullptr && fence != nullptr && !out_of_process &&
-                            executor_->OnCallingThreadOnly();
-    chunk_ = fence_once ? unfenced : fenced;
-    fence_ = fence_once ? fence : nullptr;
-    if (chunk_ == nullptr)
+        executor_(std::move(executor)) {
+    kernel_ = KernelOf(fns);
+    if (fns.alternative != nullptr) alternative_ = KernelOf(*fns.alternative);
+    if (kernel_.chunk == nullptr || (alternative_ && alternative_->chunk == nullptr))
       throw CellError("chunk kernel has no " + std::string(Name(params.dtype)));
   }
 
@@ -49,6 +65,7 @@ class ChunkedCell final : public Cell {
           [](std::size_t, std::size_t) {});
     }
     executor_->Unbind();
+    if (alternative_) ChooseByProbe();
     AddPagesToSummary();
   }
 
@@ -61,17 +78,18 @@ class ChunkedCell final : public Cell {
       return;
     }
     executor_->ForEachRange(
-        n_, [this](std::size_t b, std::size_t e) { chunk_(x_ + b, y_ + b, e - b); },
+        n_, [this](std::size_t b, std::size_t e) { kernel_.chunk(x_ + b, y_ + b, e - b); },
         [this](std::size_t b, std::size_t e) { PrefetchInputs(b, e); });
-    if (fence_ != nullptr) fence_();
+    if (kernel_.fence != nullptr) kernel_.fence();
   }
 
   HostArrays ReadBack() override { return {x_, y_, n_}; }
   std::string Placement() const override { return executor_->Placement(); }
   // The executor's part is asked for each time: some know theirs only once they have run.
   std::string Summary() const override {
-    return JoinSummaries(JoinSummaries(executor_->Summary(), kernel_summary_), pages_);
+    return JoinSummaries(JoinSummaries(executor_->Summary(), kernel_.summary), pages_);
   }
+  std::vector<std::string> Choices() const override { return choices_; }
   std::vector<EventCount> Events() const override { return executor_->Events(); }
   std::optional<Participation> LastParticipation() const override {
     return executor_->LastParticipation();
@@ -81,6 +99,54 @@ class ChunkedCell final : public Cell {
   }
 
  private:
+  // A chunk function as this cell calls it: with the fence once per call when every range runs
+  // on this thread and the kernel offers that split (ChunkFns), else fenced per range.
+  struct Kernel {
+    ChunkFn<T> chunk = nullptr;
+    void (*fence)() = nullptr;
+    std::string summary;
+    std::string label;
+  };
+  Kernel KernelOf(const ChunkFns& fns) const {
+    const bool fence_once = Unfenced<T>(fns) != nullptr && fns.fence != nullptr &&
+                            !out_of_process_ && executor_->OnCallingThreadOnly();
+    if (fence_once) return {Unfenced<T>(fns), fns.fence, fns.summary, fns.label};
+    return {Fenced<T>(fns), nullptr, fns.summary, fns.label};
+  }
+  void Use(const Kernel& k) {
+    kernel_ = k;
+    if (out_of_process_) run_job_ = Job(nullptr);
+  }
+
+  // Times the kernel and its alternative on this cell's arrays, bound and spread as the timed
+  // runs (untimed for the report), and keeps the faster: best of kProbeRounds alternating rounds.
+  void ChooseByProbe() {
+    const Kernel candidates[2] = {kernel_, *alternative_};
+    double best[2] = {std::numeric_limits<double>::infinity(),
+                      std::numeric_limits<double>::infinity()};
+    executor_->Bind();
+    Run();  // warm: caches, TLB, the executor's threads
+    auto start = Clock::now();
+    Run();
+    const double once = std::max(SecondsBetween(start, Clock::now()), 1e-9);
+    const auto calls = static_cast<int>(std::clamp(std::ceil(kProbeSeconds / once), 1.0, 1e6));
+    for (int round = 0; round < kProbeRounds; ++round) {
+      for (int i = 0; i < 2; ++i) {
+        Use(candidates[i]);
+        start = Clock::now();
+        for (int call = 0; call < calls; ++call) Run();
+        best[i] = std::min(best[i], SecondsBetween(start, Clock::now()) / calls);
+      }
+    }
+    executor_->Unbind();
+    const int chosen = best[1] < best[0] ? 1 : 0;
+    Use(candidates[chosen]);
+    const auto gbps = [this](double seconds) { return 2.0 * n_ * sizeof(T) / seconds / 1e9; };
+    choices_.push_back(fmt::format(
+        "{}: {:.1f} GB/s vs {:.1f} with {} (best of {} probe rounds)", candidates[chosen].label,
+        gbps(best[chosen]), gbps(best[1 - chosen]), candidates[1 - chosen].label, kProbeRounds));
+  }
+
   static std::string JoinSummaries(const std::string& a, const std::string& b) {
     return a.empty() || b.empty() ? a + b : a + ", " + b;
   }
@@ -105,8 +171,8 @@ class ChunkedCell final : public Cell {
                  .n = n_,
                  .fill = fill};
     if (fill == nullptr) {
-      if constexpr (std::is_same_v<T, float>) job.f32 = chunk_;
-      if constexpr (std::is_same_v<T, double>) job.f64 = chunk_;
+      if constexpr (std::is_same_v<T, float>) job.f32 = kernel_.chunk;
+      if constexpr (std::is_same_v<T, double>) job.f64 = kernel_.chunk;
     }
     return job;
   }
@@ -140,10 +206,10 @@ class ChunkedCell final : public Cell {
   bool out_of_process_;
   bool shared_ = false;  // the arrays are in shared memory
   std::unique_ptr<Executor> executor_;
-  std::string kernel_summary_;
+  Kernel kernel_;
+  std::optional<Kernel> alternative_;  // until Setup chooses between the two
+  std::vector<std::string> choices_;
   std::string pages_;  // what the OS made of a request for huge pages; "" when none
-  ChunkFn<T> chunk_ = nullptr;
-  void (*fence_)() = nullptr;
   PageBuffer x_buffer_;
   PageBuffer y_buffer_;
   T* x_ = nullptr;
@@ -156,12 +222,8 @@ class ChunkedCell final : public Cell {
 std::unique_ptr<Cell> MakeChunkedCell(const CellParams& params, std::unique_ptr<Executor> executor,
                                       const ChunkFns& fns, bool out_of_process) {
   if (params.dtype == DType::kF32)
-    return std::make_unique<ChunkedCell<float>>(params, std::move(executor), fns.f32,
-                                                fns.f32_unfenced, fns.fence, fns.summary,
-                                                out_of_process);
-  return std::make_unique<ChunkedCell<double>>(params, std::move(executor), fns.f64,
-                                               fns.f64_unfenced, fns.fence, fns.summary,
-                                               out_of_process);
+    return std::make_unique<ChunkedCell<float>>(params, std::move(executor), fns, out_of_process);
+  return std::make_unique<ChunkedCell<double>>(params, std::move(executor), fns, out_of_process);
 }
 
 }  // namespace sqb

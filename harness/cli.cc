@@ -15,6 +15,7 @@
 #include "harness/list_command.h"
 #include "harness/output_file.h"
 #include "harness/ranks.h"
+#include "harness/registry.h"
 #include "harness/report_reader.h"
 #include "harness/stop_signals.h"
 #include "harness/summary_command.h"
@@ -279,6 +280,11 @@ void WriteResult(const std::string& out, std::string_view text) {
 int Main(int argc, char** argv) {
   InstallStopHandlers();
   CaptureOriginalAffinity();
+  if (const std::string shared = SharedBackendName(); !shared.empty()) {
+    std::fprintf(stderr, "squarebench: error: two backends are named '%s': rename one\n",
+                 shared.c_str());
+    return kExitUsage;
+  }
   CLI::App app{
       "squarebench: one kernel (y = x * x) run every way this machine can, verified "
       "bitwise and measured against its own limits.\nWith no arguments: `run` with "

@@ -79,6 +79,7 @@ void Setup(Slot& s) {
     s.cell->Setup(TimedFill(p.params.dtype));
     s.record.placement = s.cell->Placement();
     s.record.summary = s.cell->Summary();
+    s.record.choices = s.cell->Choices();
   } catch (const CellUnsupported& e) {
     Fail(s, CellStatus::kSkipped, "", e.what());
   } catch (const std::exception& e) {

@@ -54,6 +54,7 @@ struct CellRecord {
   std::string message;    // why FAILED / ERROR / SKIPPED
   std::string placement;  // where it ran, e.g. "cpus 0,1"
   std::string summary;    // what ran, as resolved, e.g. "AVX3 x16, streaming stores"
+  std::vector<std::string> choices;  // what it chose by measuring, and why (Cell::Choices)
   std::uint64_t calls_per_sample = 0;
   // Samples per repetition, in the order taken: wall (and kernel_only) samples are these runs of
   // consecutive samples. Their sum is the number of samples; empty when none were taken.

@@ -126,6 +126,13 @@ const std::vector<BackendInfo>& Backends() {
   return s.all;
 }
 
+std::string SharedBackendName() {
+  const auto& all = Backends();
+  const auto same = std::adjacent_find(
+      all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name == b.name; });
+  return same == all.end() ? "" : same->name;
+}
+
 const BackendInfo* FindBackend(std::string_view name) {
   for (const auto& b : Backends())
     if (b.name == name) return &b;

@@ -130,6 +130,7 @@ Json CellJson(const Report& r, const CellRecord& c) {
     j["events"].push_back(event);
   }
   j["flags"] = c.flags;
+  if (!c.choices.empty()) j["choices"] = c.choices;
   if (!c.ranks.empty()) {
     j["rank_rows"] = Json::array();
     for (const RankRecord& rank : c.ranks) j["rank_rows"].push_back(RankJson(c, rank));

@@ -116,13 +116,16 @@ class GroupBuilder {
     row.text[kBindingColumn] = c.on_device ? std::string(1, kDash) : Name(c.params.binding);
     row.text[kLevelColumn] = c.level;
     row.text[kVerdictColumn] = Name(c.status);
-    for (const std::string& flag : c.flags) {
+    // A flag, or a choice the cell made by measuring: a mark here, the text in a footnote.
+    const auto footnote = [&](const std::string& text) {
       int n = (*next_footnote_)++;
       row.text[kNotesColumn] += fmt::format("{}[{}]", row.text[kNotesColumn].empty() ? "" : " ", n);
       group_.footnotes.push_back(fmt::format("[{}] {} {} {}: {}", n, CellLabel(c),
                                              Name(c.params.dtype), FormatCount(c.params.elements),
-                                             OneLine(flag)));
-    }
+                                             text));
+    };
+    for (const std::string& flag : c.flags) footnote(OneLine(flag));
+    for (const std::string& choice : c.choices) footnote("chose " + OneLine(choice));
     return row;
   }
 

@@ -155,6 +155,7 @@ CellRecord ReadCell(const CheckedJson& j) {
                           e.Field("cost_s").NonNegative()});
   }
   c.flags = j.Field("flags").Strings();
+  if (const auto choices = j.OptionalField("choices")) c.choices = choices->Strings();
   if (const auto rows = j.OptionalField("rank_rows")) {
     if (!mpi_mode) rows->Fail("only a cell with mpi_mode has rank rows");
     ReadRankRows(*rows, c);

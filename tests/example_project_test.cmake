@@ -27,14 +27,14 @@ step("build" ${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 set(binary ${WORK_DIR}/build/squarebench_example)
 
 step("list" ${binary} list)
-foreach(name reverse reverse+unrolled openmp+ompsimd tbb+unrolled)
+foreach(name reverse reverse+unrolled openmp+omploop tbb+unrolled)
   string(FIND "${step_output}" "\n${name} " at)
   if(at EQUAL -1)
     message(FATAL_ERROR "`list` does not show ${name}:\n${step_output}")
   endif()
 endforeach()
 
-step("run" ${binary} run --backends reverse,reverse+unrolled,openmp+ompsimd,serial --sizes 1000
+step("run" ${binary} run --backends reverse,reverse+unrolled,openmp+omploop,serial --sizes 1000
      --no-save --max-time 0.01 --format json)
 string(JSON cells GET "${step_output}" cells)
 string(JSON count LENGTH "${cells}")
@@ -49,7 +49,7 @@ foreach(i RANGE ${last})
   list(APPEND seen ${backend})
 endforeach()
 # Each asked-for backend and the ceilings the registry composed for the new executor.
-foreach(name reverse reverse+unrolled openmp+ompsimd serial reverse+memcpy)
+foreach(name reverse reverse+unrolled openmp+omploop serial reverse+memcpy)
   if(NOT name IN_LIST seen)
     message(FATAL_ERROR "no verified cell of ${name}; cells: ${seen}")
   endif()

@@ -9,12 +9,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 
 #include "highway_targets.h"
 #include "hwy/highway.h"
 #include "hwy/targets.h"
 #include "square-inl.h"
-#include "squarebench/caches.h"
 #include "squarebench/registration.h"
 // clang-format on
 
@@ -125,30 +125,41 @@ const KnobInfo kStoresKnob{"stores",
                            {"auto", "regular", "streaming"},
                            "auto",
                            "Store policy of SIMD chunk kernels (streaming = non-temporal; auto = "
-                           "streaming when the working set exceeds the last-level cache)"};
+                           "the faster of the two in a probe on the cell's own arrays)"};
 
-// auto: streaming stores when x and y together exceed the last-level cache, where stores that
-// bypass the caches save the read-for-ownership of y and evict nothing useful.
+// One store policy's kernels of `target` (or of the dispatched target).
+ChunkFns KernelsWithStores(const HighwayTarget& target, const HighwayKernelSet& kernels,
+                           bool streaming, DType dtype, bool automatic) {
+  const HighwayKernels& k = streaming ? kernels.streaming : kernels.regular;
+  const std::size_t lanes = dtype == DType::kF32 ? target.lanes_f32 : target.lanes_f64;
+  ChunkFns fns{k.f32, k.f64,
+               fmt::format("{} x{}, {} stores{}", target.name, lanes,
+                           streaming ? "streaming" : "regular", automatic ? " (auto)" : "")};
+  fns.label = streaming ? "streaming stores" : "regular stores";
+  if (streaming) {
+    fns.f32_unfenced = kernels.streaming_unfenced.f32;
+    fns.f64_unfenced = kernels.streaming_unfenced.f64;
+    fns.fence = FenceStreams;
+  }
+  return fns;
+}
+
+// auto: which policy wins depends on the size, the threads and what else shares the caches (on a
+// VM, streaming stores can win well inside the measured L3), so the cell measures both
+// (ChunkFns::alternative) and keeps the faster.
 ChunkFns Resolve(const CellParams& p, Operation op) {
   const std::string stores = KnobValue(p, kStoresKnob.name);
-  const bool beyond_llc = 2 * p.BytesPerArray() > EffectiveLastLevelBytes();
-  const bool streaming = stores == "streaming" || (stores == "auto" && beyond_llc);
   const bool dispatch = p.variant == kDispatchVariant;
   const HighwayTarget* target = dispatch ? &DispatchedHighwayTarget() : FindTarget(p.variant);
   if (target == nullptr) throw CellError("unknown Highway target '" + p.variant + "'");
   const HighwayKernelSet kernels = dispatch                   ? DispatchedHighwayKernels(op)
                                    : op == Operation::kSquare ? target->square
                                                               : target->copy;
-  const HighwayKernels& k = streaming ? kernels.streaming : kernels.regular;
-  const std::size_t lanes = p.dtype == DType::kF32 ? target->lanes_f32 : target->lanes_f64;
-  ChunkFns fns{k.f32, k.f64,
-               fmt::format("{} x{}, {} stores{}", target->name, lanes,
-                           streaming ? "streaming" : "regular", stores == "auto" ? " (auto)" : "")};
-  if (streaming) {
-    fns.f32_unfenced = kernels.streaming_unfenced.f32;
-    fns.f64_unfenced = kernels.streaming_unfenced.f64;
-    fns.fence = FenceStreams;
-  }
+  if (stores != "auto")
+    return KernelsWithStores(*target, kernels, stores == "streaming", p.dtype, false);
+  ChunkFns fns = KernelsWithStores(*target, kernels, false, p.dtype, true);
+  fns.alternative =
+      std::make_shared<const ChunkFns>(KernelsWithStores(*target, kernels, true, p.dtype, true));
   return fns;
 }
 

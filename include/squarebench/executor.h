@@ -117,6 +117,11 @@ struct ChunkFns {
   ChunkFn<float> f32_unfenced = nullptr;
   ChunkFn<double> f64_unfenced = nullptr;
   void (*fence)() = nullptr;
+  // Optional, for a choice left to measurement (as `--stores auto`): another way to compute the
+  // same chunks. The cell times both on its own arrays, spread and bound as its timed runs, after
+  // its first touch, and keeps the faster; its summary says which, and the two speeds.
+  std::shared_ptr<const ChunkFns> alternative;
+  std::string label;  // with an alternative: what tells the two apart, e.g. "streaming stores"
 };
 
 struct ChunkKernelInfo {

@@ -8,7 +8,9 @@
 #elif defined(__CUDACC__)
 #define SQB_KERNEL_FN __host__ __device__ constexpr inline
 #else
-#define SQB_KERNEL_FN constexpr inline
+/* Always inlined, never emitted: a copy compiled in a per-ISA translation unit (-mavx512f) would
+   otherwise be one the linker may pick for every caller, on CPUs without that ISA. */
+#define SQB_KERNEL_FN constexpr inline __attribute__((always_inline))
 #endif
 
 SQB_KERNEL_FN float SqbSquareF32(float x) { return x * x; }
@@ -23,12 +25,12 @@ namespace sqb {
 template <typename T>
 constexpr T Square(T x);
 template <>
-constexpr float Square<float>(float x) {
+[[gnu::always_inline]] constexpr float Square<float>(float x) {
   return SqbSquareF32(x);
 }
 #if !defined(SQB_NO_F64)
 template <>
-constexpr double Square<double>(double x) {
+[[gnu::always_inline]] constexpr double Square<double>(double x) {
   return SqbSquareF64(x);
 }
 #endif

@@ -1,4 +1,4 @@
-// The ompsimd chunk kernel: the reference element op under `#pragma omp simd`, a backend that
+// The omploop chunk kernel: the reference element op under `#pragma omp simd`, a backend that
 // brings its own library (OpenMP, found by its line in CMakeLists.txt) and reports its version.
 #include <cstddef>
 #include <string>
@@ -17,7 +17,7 @@ void SquareSimd(const T* x, T* y, std::size_t n) {
 }
 
 SQB_REGISTER_CHUNK_KERNEL((sqb::ChunkKernelInfo{
-    .name = "ompsimd",
+    .name = "omploop",
     .description = "OpenMP simd loop",
     .provenance = {.fingerprint =
                        [] {
