@@ -93,8 +93,12 @@ std::string ResolvedClone() {
 ChunkKernelInfo Info() {
   ChunkKernelInfo info = PerIsaChunkKernel("clones", "the plain loop", Forced());
   const std::string resolved = ResolvedClone();
-  info.description = "the plain loop, GCC target_clones; auto = the loader's pick, here " +
-                     resolved + "; levels = target(...) copies";
+  // In the default run on one core and under OpenMP: what one attribute on the plain loop buys,
+  // with no per-ISA build and no library.
+  info.in_default_run = true;
+  info.default_executors = {kSerialExecutor, "openmp"};
+  info.description = "plain loop, GCC target_clones (auto: the loader picked " + resolved +
+                     "; levels: target(...) copies)";
   info.resolve = [forced = info.resolve, resolved](const CellParams& p) {
     if (p.variant != kIsaDispatchVariant) return forced(p);
 #ifdef SQB_CLONES_X86

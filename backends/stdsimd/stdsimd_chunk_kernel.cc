@@ -6,8 +6,17 @@
 namespace sqb {
 namespace {
 
-SQB_REGISTER_CHUNK_KERNEL(PerIsaChunkKernel("stdsimd", "std::experimental::native_simd",
-                                            stdsimd_isa::Compiled()));
+// In the default run on one core and under OpenMP, as `clones`: the C++ standard's own SIMD
+// type, next to Highway and to the compiler's dispatch of the plain loop.
+ChunkKernelInfo Info() {
+  ChunkKernelInfo info =
+      PerIsaChunkKernel("stdsimd", "std::experimental::native_simd", stdsimd_isa::Compiled());
+  info.in_default_run = true;
+  info.default_executors = {kSerialExecutor, "openmp"};
+  return info;
+}
+
+SQB_REGISTER_CHUNK_KERNEL(Info());
 
 }  // namespace
 }  // namespace sqb

@@ -69,10 +69,8 @@ IsaLevel DispatchedLevel() { return xsimd::dispatch<Archs>(LevelOnArch{})(); }
 // saves the wider registers), so a forced level is checked as every per-ISA kernel's is.
 ChunkKernelInfo Info() {
   ChunkKernelInfo info = PerIsaChunkKernel("xsimd", "xsimd::batch", xsimd_isa::Compiled());
-  info.description = std::string(
-                         "xsimd::batch, one translation unit per ISA level; auto = "
-                         "xsimd::dispatch, here ") +
-                     IsaName(DispatchedLevel());
+  info.description = std::string("xsimd::batch (auto: here ") + IsaName(DispatchedLevel()) +
+                     " by xsimd::dispatch; one translation unit per level)";
   info.resolve = [forced = info.resolve](const CellParams& p) {
     if (p.variant != kIsaDispatchVariant) return forced(p);
     return ChunkFns{

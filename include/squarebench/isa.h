@@ -124,8 +124,8 @@ inline ChunkKernelInfo PerIsaChunkKernel(std::string name, const std::string& mo
                                          std::vector<IsaKernels> compiled) {
   return {
       .name = std::move(name),
-      .description = model + ", one translation unit per ISA level; auto = the best this CPU " +
-                     "runs, here " + IsaName(BestRunnableIsa(compiled).level),
+      .description = model + " (auto: here " + IsaName(BestRunnableIsa(compiled).level) +
+                     ", the best level this CPU runs; one translation unit per level)",
       .operation = Operation::kSquare,
       .variants = IsaVariants(compiled),
       .unavailable_reason =
