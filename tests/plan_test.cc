@@ -39,11 +39,11 @@ std::vector<DeviceHere> DefaultDevicesHere() {
 // The square backends of the CPU-size groups and, in *cells, how many cells each such group has:
 // the CPU backends always, and a device backend with its one ceiling where it follows the CPU.
 std::set<std::string> DefaultSquareBackends(std::size_t* cells) {
-  std::set<std::string> names = {"highway",      "interleaved",    "interleaved+highway",
-                                 "openmp",       "openmp+highway", "pool",
-                                 "pool+highway", "serial",         "tbb",
-                                 "tbb+highway"};
-  *cells = 10 + 5 * 3;  // 3 ceilings for each of 5 ways of spreading
+  std::set<std::string> names = {"clones", "highway",       "interleaved",    "interleaved+highway",
+                                 "openmp", "openmp+clones", "openmp+highway", "openmp+stdsimd",
+                                 "pool",   "pool+highway",  "serial",         "stdsimd",
+                                 "tbb",    "tbb+highway"};
+  *cells = 14 + 5 * 3;  // 3 ceilings for each of 5 ways of spreading
   for (const DeviceHere& d : DefaultDevicesHere()) {
     if (d.own_caches) continue;
     names.insert(d.name);
