@@ -51,9 +51,9 @@ struct CellRecord {
   bool on_device = false;
   Operation operation = Operation::kSquare;
   CellStatus status = CellStatus::kOk;
-  std::string message;    // why FAILED / ERROR / SKIPPED
-  std::string placement;  // where it ran, e.g. "cpus 0,1"
-  std::string summary;    // what ran, as resolved, e.g. "AVX3 x16, streaming stores"
+  std::string message;               // why FAILED / ERROR / SKIPPED
+  std::string placement;             // where it ran, e.g. "cpus 0,1"
+  std::string summary;               // what ran, as resolved, e.g. "AVX3 x16, streaming stores"
   std::vector<std::string> choices;  // what it chose by measuring, and why (Cell::Choices)
   std::uint64_t calls_per_sample = 0;
   // Samples per repetition, in the order taken: wall (and kernel_only) samples are these runs of
