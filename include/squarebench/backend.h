@@ -94,7 +94,8 @@ class Cell {
   virtual std::string Summary() const { return ""; }
 
   // What the cell chose by measuring during Setup, each with the figures it chose by (e.g.
-  // "stores: streaming, 41.2 GB/s vs regular 33.0 in a probe"); empty when it chose nothing.
+  // "streaming stores: 54.4 GB/s vs 24.0 with regular stores (best of 3 probe rounds)"); empty
+  // when it chose nothing.
   virtual std::vector<std::string> Choices() const { return {}; }
 
   // Events of the last call of Run(), read untimed after the samples; empty when none are counted.

@@ -119,7 +119,7 @@ struct ChunkFns {
   void (*fence)() = nullptr;
   // Optional, for a choice left to measurement (as `--stores auto`): another way to compute the
   // same chunks. The cell times both on its own arrays, spread and bound as its timed runs, after
-  // its first touch, and keeps the faster; its summary says which, and the two speeds.
+  // its first touch, and keeps the faster; its Choices() say which, with the two speeds.
   std::shared_ptr<const ChunkFns> alternative;
   std::string label;  // with an alternative: what tells the two apart, e.g. "streaming stores"
 };
