@@ -2,7 +2,7 @@
 // runtime). Compiled once per x86 level, in namespace SQB_ISA_NAMESPACE (see isa.h).
 #include <cstddef>
 
-#include "squarebench/isa.h"
+#include "squarebench/isa_kernels.h"
 #include "squarebench/square.h"
 
 namespace sqb::SQB_ISA_NAMESPACE {

@@ -1,5 +1,6 @@
 // The stdsimd chunk kernel: std::experimental::simd compiled per x86 level at Highway's flags
 // (stdsimd_square-inl.h), the level chosen at run time; rows give the lanes.
+#include "squarebench/isa.h"
 #include "squarebench/registration.h"
 #include "stdsimd_isa_kernels.h"
 

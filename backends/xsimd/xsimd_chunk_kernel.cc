@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "squarebench/isa.h"
 #include "squarebench/registration.h"
 #include "xsimd_isa_kernels.h"
 

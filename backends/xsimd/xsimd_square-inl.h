@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <xsimd/xsimd.hpp>
 
-#include "squarebench/isa.h"
+#include "squarebench/isa_kernels.h"
 #include "squarebench/square.h"
 
 namespace sqb::SQB_ISA_NAMESPACE {

@@ -8,14 +8,9 @@
 #include <vector>
 
 #include "squarebench/executor.h"
+#include "squarebench/isa_kernels.h"
 
 namespace sqb {
-
-// Best first. Each level's compile flags are Highway's for its target of that name, so a
-// per-ISA kernel and `highway@<level>` are compared at equal ISA (cmake/SquarebenchBackends.cmake):
-// AVX3 = -mavx512f -mavx512vl -mavx512dq -mavx512bw, AVX2 = -mavx2 -mfma -mbmi -mbmi2 -mf16c,
-// SSE4 = -msse4.2 -mpopcnt, SSE2 = the project's own flags (x86-64's baseline).
-enum class IsaLevel { kAvx3, kAvx2, kSse4, kSse2 };
 
 struct IsaNames {
   const char* name;     // as rows show it: "AVX3"
@@ -58,17 +53,6 @@ inline bool CpuRunsIsa(IsaLevel level) {
   return level == IsaLevel::kSse2;  // the baseline of whatever this is: the project's own flags
 #endif
 }
-
-// One level's kernels, defined by a per-ISA translation unit as constant data (no code of that
-// TU may run before the CPU is checked: no static initialisers there). Lanes are 0 where the
-// compiler, not the model, chooses the vector width.
-struct IsaKernels {
-  IsaLevel level = IsaLevel::kSse2;
-  ChunkFn<float> f32 = nullptr;
-  ChunkFn<double> f64 = nullptr;
-  std::size_t lanes_f32 = 0;
-  std::size_t lanes_f64 = 0;
-};
 
 // The variant that dispatches at run time, as Highway's.
 inline constexpr char kIsaDispatchVariant[] = "auto";
