@@ -102,6 +102,13 @@ class MeasureTest : public ::testing::Test {
     return m;
   }
 
+  // The cells added so far, measured in lock-step with `ranks` (ScriptedRanks, below).
+  std::vector<CellRecord> MeasureOnRanks(Ranks& ranks) {
+    MeasureSettings m = Fast();
+    m.ranks = &ranks;
+    return Measure(m);
+  }
+
   Counters counters_;
   std::vector<std::unique_ptr<BackendInfo>> infos_;
   SizeGroup group_;
@@ -245,9 +252,7 @@ class ScriptedRanks final : public Ranks {
 TEST_F(MeasureTest, TogetherTheSlowestRankTimesEachSampleAndEveryRankHasItsRow) {
   Add("good", {}, "together");
   ScriptedRanks ranks;
-  MeasureSettings m = Fast();
-  m.ranks = &ranks;
-  const auto cells = Measure(m);
+  const auto cells = MeasureOnRanks(ranks);
   ASSERT_EQ(cells[0].status, CellStatus::kOk) << cells[0].message;
   ASSERT_EQ(cells[0].ranks.size(), 2u);
   const RankRecord& mine = cells[0].ranks[0];
@@ -262,9 +267,7 @@ TEST_F(MeasureTest, TogetherTheSlowestRankTimesEachSampleAndEveryRankHasItsRow) 
 TEST_F(MeasureTest, EachTheRanksTimesAreAdded) {
   Add("good", {}, "each");
   ScriptedRanks ranks;
-  MeasureSettings m = Fast();
-  m.ranks = &ranks;
-  const auto cells = Measure(m);
+  const auto cells = MeasureOnRanks(ranks);
   ASSERT_EQ(cells[0].status, CellStatus::kOk) << cells[0].message;
   const RankRecord& mine = cells[0].ranks[0];
   for (std::size_t i = 0; i < mine.wall.samples.size(); ++i)
@@ -276,9 +279,7 @@ TEST_F(MeasureTest, AFailureOnAnotherRankFailsTheCellHereAndNamesTheRank) {
   Add("also good", {}, "together");
   ScriptedRanks ranks;
   ranks.fail_at = 4;  // the first cell's set-up and first batches pass
-  MeasureSettings m = Fast();
-  m.ranks = &ranks;
-  const auto cells = Measure(m);
+  const auto cells = MeasureOnRanks(ranks);
   ASSERT_EQ(cells.size(), 2u);
   for (const CellRecord& c : cells) {
     EXPECT_EQ(c.status, CellStatus::kError);
@@ -293,9 +294,7 @@ TEST_F(MeasureTest, AStopOnAnotherRankStopsThisOneAfterTheSample) {
   Add("good", {}, "together");
   ScriptedRanks ranks;
   ranks.stop_at = 6;
-  MeasureSettings m = Fast();
-  m.ranks = &ranks;
-  const auto cells = Measure(m);
+  const auto cells = MeasureOnRanks(ranks);
   EXPECT_FALSE(completed_);
   EXPECT_LT(cells[0].wall.samples.size(), static_cast<std::size_t>(kMinSamples));
 }
